@@ -1,0 +1,268 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+
+namespace Robustness.Data;
+
+/// <summary>What a caller expects of an IDX file: the allowed element types, the rank and what it holds.</summary>
+/// <param name="ElementTypes">The element types allowed (empty: any supported type).</param>
+/// <param name="Rank">The number of dimensions required, or null for any.</param>
+/// <param name="Content">What the file holds ("images", "labels"), for messages; null when unknown.</param>
+internal sealed record IdxExpectation(IReadOnlyList<IdxElementType> ElementTypes, int? Rank, string? Content)
+{
+    public static IdxExpectation Any { get; } = new([], null, null);
+
+    public static IdxExpectation Images { get; } = new([IdxElementType.UnsignedByte, IdxElementType.Float32], 3, "images");
+
+    public static IdxExpectation Labels { get; } = new([IdxElementType.UnsignedByte], 1, "labels");
+
+    /// <summary>E.g. "0x00000803 (unsigned-byte images, 3 dimensions) or 0x00000D03 (float32 images, 3 dimensions)".</summary>
+    public string Describe()
+    {
+        IReadOnlyList<IdxElementType> types = ElementTypes.Count > 0 ? ElementTypes : [IdxElementType.UnsignedByte, IdxElementType.Float32];
+        return string.Join(" or ", types.Select(t =>
+        {
+            string what = t == IdxElementType.UnsignedByte ? "unsigned-byte" : "float32";
+            what = Content is null ? what : $"{what} {Content}";
+            return Rank is int r
+                ? $"{IdxFile.Hex(IdxFile.MagicOf(t, r))} ({what}, {Dims(r)})"
+                : $"0x0000{(int)t:X2}nn ({what}, nn dimensions)";
+        }));
+    }
+
+    public static string Dims(int rank) => rank == 1 ? "1 dimension" : $"{rank} dimensions";
+}
+
+/// <summary>
+/// Streams one IDX file: detects gzip from the first two bytes, checks and parses the header, then
+/// reads the data straight into the caller's buffer and checks that nothing follows it.
+/// </summary>
+internal sealed class IdxReader : IDisposable
+{
+    private const int ChunkBytes = 1 << 20;
+    private readonly FileStream _file;
+    private readonly Stream _stream;
+
+    private IdxReader(string path, FileStream file, Stream stream, bool isGzip)
+    {
+        Path = path;
+        _file = file;
+        _stream = stream;
+        IsGzip = isGzip;
+        Header = null!;
+    }
+
+    public string Path { get; }
+
+    public bool IsGzip { get; }
+
+    public IdxHeader Header { get; private set; }
+
+    /// <summary>Opens the file and reads its header, checking it against <paramref name="expected"/>.</summary>
+    public static IdxReader Open(string path, IdxExpectation expected)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, IdxFile.BufferSize, FileOptions.SequentialScan);
+        IdxReader? reader = null;
+        try
+        {
+            Span<byte> probe = stackalloc byte[2];
+            int got = file.ReadAtLeast(probe, 2, throwOnEndOfStream: false);
+            file.Position = 0;
+            bool gzip = got == 2 && probe[0] == 0x1F && probe[1] == 0x8B;
+            Stream stream = gzip ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), IdxFile.BufferSize) : file;
+            reader = new IdxReader(path, file, stream, gzip);
+            reader.Header = reader.ReadHeader(expected);
+            return reader;
+        }
+        catch
+        {
+            if (reader is not null)
+            {
+                reader.Dispose();
+            }
+            else
+            {
+                file.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Reads all unsigned-byte data into <paramref name="destination"/> (exactly ElementCount long).</summary>
+    public void ReadData(Span<byte> destination, CancellationToken cancellationToken)
+    {
+        Require(IdxElementType.UnsignedByte, destination.Length);
+        ReadBytes(destination, cancellationToken);
+    }
+
+    /// <summary>Reads all float32 data into <paramref name="destination"/> (exactly ElementCount long).</summary>
+    public void ReadData(Span<float> destination, CancellationToken cancellationToken)
+    {
+        Require(IdxElementType.Float32, destination.Length);
+        ReadBytes(MemoryMarshal.AsBytes(destination), cancellationToken);
+        if (BitConverter.IsLittleEndian)
+        {
+            var bits = MemoryMarshal.Cast<float, int>(destination);
+            BinaryPrimitives.ReverseEndianness(bits, bits);
+        }
+    }
+
+    /// <summary>Checks that the file ends right after the data its header promises.</summary>
+    public void EnsureEnd()
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(IdxFile.BufferSize);
+        try
+        {
+            long extra = 0;
+            int n;
+            while ((n = Guard(() => _stream.Read(buffer, 0, buffer.Length))) > 0)
+            {
+                extra += n;
+            }
+
+            if (extra > 0)
+            {
+                long bytes = Header.ElementCount * Header.ElementSize;
+                throw Bad(FormattableString.Invariant(
+                    $"expected the file to end after the {bytes:N0} bytes of data its header promises ({Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)}), found {extra:N0} extra trailing bytes"));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!ReferenceEquals(_stream, _file))
+        {
+            _stream.Dispose();
+        }
+
+        _file.Dispose();
+    }
+
+    private InvalidDataException Bad(string message, Exception? inner = null) => new($"{Path}: {message}", inner);
+
+    private T Guard<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidDataException e) when (IsGzip)
+        {
+            throw Bad($"not a valid gzip stream ({e.Message})", e);
+        }
+    }
+
+    private void Require(IdxElementType type, int length)
+    {
+        if (Header.ElementType != type || Header.ElementCount != length)
+        {
+            throw new InvalidOperationException($"{Path}: the reader holds {Header}, not {length} elements of {IdxFile.TypeName(type)}.");
+        }
+    }
+
+    private void ReadBytes(Span<byte> destination, CancellationToken cancellationToken)
+    {
+        long total = destination.Length;
+        long done = 0;
+        while (!destination.IsEmpty)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var chunk = destination[..Math.Min(ChunkBytes, destination.Length)];
+            int got;
+            try
+            {
+                got = _stream.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+            }
+            catch (InvalidDataException e) when (IsGzip)
+            {
+                throw Bad($"not a valid gzip stream ({e.Message})", e);
+            }
+
+            done += got;
+            if (got < chunk.Length)
+            {
+                string promise = Header.ElementType == IdxElementType.UnsignedByte
+                    ? FormattableString.Invariant($"{Header.ElementCount:N0}")
+                    : FormattableString.Invariant($"{Header.ElementCount:N0} float32 values = {total:N0} bytes");
+                throw Bad(FormattableString.Invariant(
+                    $"holds {done:N0} bytes of data but its header promises {Header.DimensionsText} = {promise}{(IsGzip ? " (after decompression; the file may be truncated)" : string.Empty)}"));
+            }
+
+            destination = destination[got..];
+        }
+    }
+
+    private IdxHeader ReadHeader(IdxExpectation expected)
+    {
+        Span<byte> magicBytes = stackalloc byte[4];
+        ReadHeaderBytes(magicBytes, 0, 4);
+        int magic = BinaryPrimitives.ReadInt32BigEndian(magicBytes);
+        int typeByte = magicBytes[2];
+        int rank = magicBytes[3];
+        if (magicBytes[0] != 0 || magicBytes[1] != 0)
+        {
+            throw Bad($"expected IDX magic {expected.Describe()}, found {IdxFile.Hex(magic)}");
+        }
+
+        if (typeByte is not ((int)IdxElementType.UnsignedByte) and not ((int)IdxElementType.Float32))
+        {
+            throw Bad($"expected IDX magic {expected.Describe()}, found {IdxFile.Hex(magic)}: unsupported element type 0x{typeByte:X2} ({IdxFile.TypeName(typeByte)}); supported are 0x08 (unsigned byte) and 0x0D (float32)");
+        }
+
+        var type = (IdxElementType)typeByte;
+        bool typeOk = expected.ElementTypes.Count == 0 || expected.ElementTypes.Contains(type);
+        bool rankOk = rank > 0 && (expected.Rank is null || expected.Rank == rank);
+        if (!typeOk || !rankOk)
+        {
+            throw Bad($"expected IDX magic {expected.Describe()}, found {IdxFile.Hex(magic)} ({IdxFile.TypeName(type)}, {IdxExpectation.Dims(rank)})");
+        }
+
+        Span<byte> dimBytes = stackalloc byte[4 * rank];
+        ReadHeaderBytes(dimBytes, 4, 4 + dimBytes.Length);
+        var dims = new int[rank];
+        long count = 1;
+        for (int i = 0; i < rank; i++)
+        {
+            dims[i] = BinaryPrimitives.ReadInt32BigEndian(dimBytes[(4 * i)..]);
+            if (dims[i] <= 0)
+            {
+                throw Bad(FormattableString.Invariant($"expected every dimension in the header to be positive, found dimension {i} = {dims[i]}"));
+            }
+
+            count *= dims[i];
+            if (count > Array.MaxLength)
+            {
+                throw Bad(FormattableString.Invariant(
+                    $"expected at most {Array.MaxLength:N0} elements (one array), found a header promising {string.Join(" x ", dims.Take(i + 1))} or more"));
+            }
+        }
+
+        return new IdxHeader(type, dims);
+    }
+
+    private void ReadHeaderBytes(Span<byte> destination, int offset, int headerLength)
+    {
+        int got;
+        try
+        {
+            got = _stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException e) when (IsGzip)
+        {
+            throw Bad($"not a valid gzip stream ({e.Message})", e);
+        }
+
+        if (got < destination.Length)
+        {
+            throw Bad($"expected a {headerLength}-byte IDX header, found the file ends after {offset + got} bytes");
+        }
+    }
+}

@@ -1,0 +1,365 @@
+using System.Security.Cryptography;
+using Robustness.Tests.Shared;
+
+namespace Robustness.Data.Tests;
+
+public sealed class IdxFileTests
+{
+    private TempFolder _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = new TempFolder();
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    [TestCase(false, "bytes.idx")]
+    [TestCase(true, "bytes.idx.gz")]
+    [TestCase(true, "gzip-named-raw.idx")]
+    [TestCase(false, "raw-named-gzip.gz")]
+    public void UnsignedBytes_RoundTrip_WhateverTheFileName(bool gzip, string name)
+    {
+        var data = Enumerable.Range(0, 3 * 4 * 5).Select(i => (byte)((i * 37) % 256)).ToArray();
+        string path = _temp.File(name);
+
+        IdxFile.Write(path, data, [3, 4, 5], gzip);
+        var read = IdxFile.ReadUnsignedBytes(path, expectedRank: 3);
+
+        var firstTwo = File.ReadAllBytes(path).Take(2).ToArray();
+        Assert.That(firstTwo, gzip ? Is.EqualTo(new byte[] { 0x1F, 0x8B }) : Is.EqualTo(new byte[] { 0x00, 0x00 }));
+        Assert.That(read.Header, Is.EqualTo(new IdxHeader(IdxElementType.UnsignedByte, [3, 4, 5])));
+        Assert.That(read.Header.Magic, Is.EqualTo(0x00000803));
+        Assert.That(read.Data.ToArray(), Is.EqualTo(data));
+        Assert.That(IdxFile.ReadHeader(path).Dimensions, Is.EqualTo(new[] { 3, 4, 5 }));
+    }
+
+    [TestCase(false, "floats.idx")]
+    [TestCase(true, "floats.idx.gz")]
+    [TestCase(true, "floats.idx")]
+    [TestCase(false, "floats.gz")]
+    public void Float32_RoundTrip_BitExact(bool gzip, string name)
+    {
+        float[] data = [0f, 1f, -0f, 0.1f, 1e-30f, float.Epsilon, 3.4028235e38f, float.NaN, float.NegativeInfinity, 0.5f, 1f / 3f, 123.456f];
+        string path = _temp.File(name);
+
+        IdxFile.Write(path, data, [2, 6], gzip);
+        var read = IdxFile.ReadFloat32(path);
+
+        Assert.That(read.Header.ElementType, Is.EqualTo(IdxElementType.Float32));
+        Assert.That(read.Header.Magic, Is.EqualTo(0x00000D02));
+        Assert.That(read.Data.ToArray().Select(BitConverter.SingleToInt32Bits), Is.EqualTo(data.Select(BitConverter.SingleToInt32Bits)));
+    }
+
+    [Test]
+    public void Float32_IsWrittenBigEndian()
+    {
+        string path = _temp.File("one.idx");
+
+        IdxFile.Write(path, [1.0f], [1]);
+
+        // 0x00000D01, dimension 1, then 1.0f = 0x3F800000 big-endian.
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(new byte[] { 0, 0, 0x0D, 1, 0, 0, 0, 1, 0x3F, 0x80, 0, 0 }));
+    }
+
+    [Test]
+    public void Write_ReplacesExistingFile_AndLeavesNoTemporaryFile()
+    {
+        string path = _temp.File("labels.idx");
+        File.WriteAllText(path, "old content that is not IDX");
+
+        IdxFile.Write(path, [1, 2, 3], [3]);
+
+        Assert.That(IdxFile.ReadUnsignedBytes(path).Data.ToArray(), Is.EqualTo(new byte[] { 1, 2, 3 }));
+        Assert.That(Directory.GetFiles(_temp.Path), Is.EquivalentTo(new[] { path }));
+    }
+
+    [Test]
+    public void Write_Throws_WhenDataDoesNotMatchDimensions()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => IdxFile.Write(_temp.File("x.idx"), new byte[5], [2, 3]));
+        Assert.That(ex.Message, Does.Contain("2 x 3").And.Contain("6").And.Contain("5"));
+        Assert.That(Directory.GetFiles(_temp.Path), Is.Empty);
+    }
+
+    [Test]
+    public void Reader_Throws_WhenMagicIsWrong()
+    {
+        string path = _temp.Write("t10k-images-idx3-ubyte.gz", [0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1], gzip: true);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxDataset.LoadImageSet(path, WriteLabels(1), "x"));
+
+        Assert.That(ex.Message, Does.StartWith(path + ": expected IDX magic 0x00000803 (unsigned-byte images, 3 dimensions)"));
+        Assert.That(ex.Message, Does.EndWith("found 0x12345678"));
+    }
+
+    [Test]
+    public void Reader_Throws_WhenElementTypeIsUnsupported()
+    {
+        string path = _temp.Write("ints.idx", TempFolder.Concat(TempFolder.Header(0x0C, 2), new byte[8]));
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadHeader(path));
+
+        Assert.That(ex.Message, Does.StartWith(path + ": expected IDX magic"));
+        Assert.That(ex.Message, Does.Contain("found 0x00000C01").And.Contain("int32").And.Contain("unsupported element type 0x0C"));
+    }
+
+    [Test]
+    public void Reader_Throws_WhenRankIsWrong()
+    {
+        string path = _temp.Write("labels-as-images.idx", TempFolder.Concat(TempFolder.Header(0x08, 4), [1, 2, 3, 4]));
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path, expectedRank: 3));
+
+        Assert.That(ex.Message, Is.EqualTo(path + ": expected IDX magic 0x00000803 (unsigned-byte, 3 dimensions), found 0x00000801 (unsigned byte, 1 dimension)"));
+    }
+
+    [Test]
+    public void Reader_Throws_WhenElementTypeIsNotTheExpectedOne()
+    {
+        string path = _temp.File("floats.idx");
+        IdxFile.Write(path, [0.5f], [1]);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
+
+        Assert.That(ex.Message, Does.StartWith(path + ": expected IDX magic 0x000008nn").And.EndWith("found 0x00000D01 (float32, 1 dimension)"));
+    }
+
+    [TestCase(0)]
+    [TestCase(-5)]
+    public void Reader_Throws_WhenDimensionIsNotPositive(int dimension)
+    {
+        string path = _temp.Write("zero.idx", TempFolder.Header(0x08, 3, dimension, 2));
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
+
+        Assert.That(ex.Message, Is.EqualTo($"{path}: expected every dimension in the header to be positive, found dimension 1 = {dimension}"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Reader_Throws_WhenDataIsShorterThanHeaderPromises(bool gzip)
+    {
+        string path = _temp.Write("t10k-images-idx3-ubyte", TempFolder.Concat(TempFolder.Header(0x08, 10000, 28, 28), new byte[3000]), gzip);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path, 3));
+
+        Assert.That(ex.Message, Does.StartWith(path + ": holds 3,000 bytes of data but its header promises 10000 x 28 x 28 = 7,840,000"));
+    }
+
+    [Test]
+    public void Reader_Throws_WhenFloatDataIsShort()
+    {
+        string path = _temp.Write("f.idx", TempFolder.Concat(TempFolder.Header(0x0D, 2, 3), new byte[10]));
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadFloat32(path));
+
+        Assert.That(ex.Message, Is.EqualTo(path + ": holds 10 bytes of data but its header promises 2 x 3 = 6 float32 values = 24 bytes"));
+    }
+
+    [Test]
+    public void Reader_Throws_WhenHeaderIsCut()
+    {
+        string path = _temp.Write("cut.idx", TempFolder.Header(0x08, 10000, 28, 28)[..9]);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadHeader(path));
+
+        Assert.That(ex.Message, Is.EqualTo(path + ": expected a 16-byte IDX header, found the file ends after 9 bytes"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Reader_Throws_WhenTrailingBytesFollowTheData(bool gzip)
+    {
+        string path = _temp.Write("long.idx", TempFolder.Concat(TempFolder.Header(0x08, 2, 2), [1, 2, 3, 4, 5, 6, 7]), gzip);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
+
+        Assert.That(ex.Message, Is.EqualTo(path + ": expected the file to end after the 4 bytes of data its header promises (2 x 2 unsigned byte), found 3 extra trailing bytes"));
+    }
+
+    [Test]
+    public void Reader_Throws_WhenGzipStreamIsGarbage()
+    {
+        var bytes = new byte[200];
+        bytes[0] = 0x1F;
+        bytes[1] = 0x8B;
+        for (int i = 2; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)(i * 97);
+        }
+
+        string path = _temp.Write("garbage.idx.gz", bytes);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
+
+        Assert.That(ex.Message, Does.StartWith(path + ": not a valid gzip stream ("));
+        Assert.That(ex.InnerException, Is.InstanceOf<InvalidDataException>());
+    }
+
+    [Test]
+    public void Reader_ReportsShortData_WhenGzipIsTruncated()
+    {
+        string full = _temp.Write("full.gz", TempFolder.Concat(TempFolder.Header(0x08, 100, 28, 28), Enumerable.Range(0, 78400).Select(i => (byte)(i * 31 % 251)).ToArray()), gzip: true);
+        var bytes = File.ReadAllBytes(full);
+        string path = _temp.Write("cut.gz", bytes[..(bytes.Length / 2)]);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
+
+        Assert.That(ex.Message, Does.StartWith(path + ": "));
+        Assert.That(ex.Message, Does.Contain("100 x 28 x 28 = 78,400").Or.Contain("not a valid gzip stream"));
+    }
+
+    [Test]
+    public void LoadImageSet_Throws_WhenLabelCountDiffersFromImageCount()
+    {
+        string images = _temp.File("images.idx");
+        IdxFile.Write(images, new byte[3 * 2 * 2], [3, 2, 2]);
+        string labels = WriteLabels(4);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxDataset.LoadImageSet(images, labels, "x"));
+
+        Assert.That(ex.Message, Is.EqualTo($"{labels}: expected one label per image of {images} (3 images), found 4 labels"));
+    }
+
+    [Test]
+    public void LoadImageSet_Throws_WhenLabelIsOutOfRange()
+    {
+        var raw = new byte[400];
+        raw[345] = 12;
+        string labels = _temp.File("labels.idx.gz");
+        IdxFile.Write(labels, raw, [400], gzip: true);
+        string images = _temp.File("images.idx");
+        IdxFile.Write(images, new byte[400], [400, 1, 1]);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxDataset.LoadImageSet(images, labels, "x"));
+
+        Assert.That(ex.Message, Does.StartWith($"{labels}: label 12 at index 345 is outside 0..9"));
+    }
+
+    [Test]
+    public void LoadImageSet_Throws_WhenFloatPixelIsOutsideUnitInterval()
+    {
+        string images = _temp.File("images.idx");
+        IdxFile.Write(images, [0f, 0.5f, 1f, 1.5f, 0f, 0f, 0f, 0f], [2, 2, 2]);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxDataset.LoadImageSet(images, WriteLabels(2), "x"));
+
+        Assert.That(ex.Message, Is.EqualTo($"{images}: expected every pixel within [0, 1], found 1.5 at pixel 3 (image 0, row 1, column 1)"));
+    }
+
+    [Test]
+    public void ImageSet_RoundTrips_AsFloat32AndAsBytes()
+    {
+        var bytePixels = Enumerable.Range(0, 5 * 3 * 2).Select(i => (i * 53 % 256) / 255f).ToArray();
+        var set = ImageSet.Create("s", bytePixels, [0, 1, 2, 1, 0], 3, 2, 3);
+        var sub = set.Subset([4, 2, 0]);
+
+        foreach (var type in new[] { IdxElementType.UnsignedByte, IdxElementType.Float32 })
+        {
+            foreach (bool gzip in new[] { false, true })
+            {
+                string images = _temp.File($"i-{type}-{gzip}"), labels = _temp.File($"l-{type}-{gzip}");
+                IdxDataset.SaveImageSet(sub, images, labels, type, gzip);
+                var back = IdxDataset.LoadImageSet(images, labels, "back", classCount: 3);
+
+                Assert.That(IdxFile.ReadHeader(images).ElementType, Is.EqualTo(type));
+                Assert.That(back.Labels.ToArray(), Is.EqualTo(new[] { 0, 2, 0 }));
+                var expected = new float[sub.Count * sub.PixelsPerImage];
+                sub.CopyPixelsTo(expected);
+                var actual = new float[back.Count * back.PixelsPerImage];
+                back.CopyPixelsTo(actual);
+                Assert.That(actual, Is.EqualTo(expected), $"{type}, gzip {gzip}");
+            }
+        }
+    }
+
+    [Test]
+    public void SaveImageSet_RefusesBytes_WhenAPixelIsNotAMultipleOfOne255th()
+    {
+        var set = ImageSet.Create("noisy", [0f, 0.5f, 1f, 0.25f], [0], 2, 2, 10);
+
+        var ex = Assert.Throws<ArgumentException>(() => IdxDataset.SaveImageSet(set, _temp.File("i"), _temp.File("l"), IdxElementType.UnsignedByte, false));
+
+        Assert.That(ex.Message, Does.Contain("pixel 1").And.Contain("0.5").And.Contain("Float32"));
+        Assert.That(Directory.GetFiles(_temp.Path), Is.Empty);
+    }
+
+    [Test]
+    public void RealMnistTestSet_LoadsWithKnownCountsAndFirstLabel()
+    {
+        var set = MnistTestSet.Load();
+
+        Assert.That(set.Count, Is.EqualTo(10_000));
+        Assert.That(set.Height, Is.EqualTo(28));
+        Assert.That(set.Width, Is.EqualTo(28));
+        Assert.That(set.ClassCounts, Is.EqualTo(MnistTestSet.ClassCounts));
+        Assert.That(set.GetLabel(0), Is.EqualTo(7));
+        var pixels = new float[set.Count * set.PixelsPerImage];
+        set.CopyPixelsTo(pixels);
+        Assert.That(pixels.Min(), Is.EqualTo(0f));
+        Assert.That(pixels.Max(), Is.EqualTo(1f));
+        Assert.That(pixels.Count(p => p > 0), Is.GreaterThan(1_000_000));
+    }
+
+    [Test]
+    public void RealMnistFiles_ReadAndRewritten_MatchPublishedMd5OfDecompressedFiles()
+    {
+        string folder = TestData.MnistFolder;
+        var sums = File.ReadAllLines(Path.Combine(folder, "MD5SUMS.decompressed"))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToDictionary(p => p[1], p => p[0]);
+        Assert.That(sums.Keys, Is.SupersetOf(new[] { "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-labels-idx1-ubyte" }));
+
+        foreach (var (name, expectedMd5) in sums)
+        {
+            string source = Path.Combine(folder, name + ".gz");
+            var read = IdxFile.ReadUnsignedBytes(source);
+            string copy = _temp.File(name);
+            IdxFile.Write(copy, read.Data.Span, read.Header.Dimensions, gzip: false);
+
+            Assert.That(Md5(File.ReadAllBytes(copy)), Is.EqualTo(expectedMd5), name);
+        }
+
+        // And through ImageSet: bytes -> k/255f -> bytes loses nothing.
+        var set = MnistTestSet.Load();
+        string images = _temp.File("images"), labels = _temp.File("labels");
+        IdxDataset.SaveImageSet(set, images, labels, IdxElementType.UnsignedByte, gzip: false);
+        Assert.That(Md5(File.ReadAllBytes(images)), Is.EqualTo(sums["t10k-images-idx3-ubyte"]));
+        Assert.That(Md5(File.ReadAllBytes(labels)), Is.EqualTo(sums["t10k-labels-idx1-ubyte"]));
+    }
+
+    [Test]
+    public void RealMnistTrainLabels_LoadWithPublishedClassCounts()
+    {
+        var labels = IdxDataset.LoadLabels(TestData.Mnist("train-labels-idx1-ubyte.gz"));
+
+        Assert.That(labels, Has.Length.EqualTo(60_000));
+        var counts = Enumerable.Range(0, 10).Select(c => labels.Count(l => l == c)).ToArray();
+        Assert.That(counts, Is.EqualTo(new[] { 5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949 }));
+        Assert.That(labels[0], Is.EqualTo(5));
+    }
+
+    [Test]
+    public void FashionMnist_LoadsTrainAndTestBalanced()
+    {
+        string folder = TestData.FashionMnistFolder;
+
+        var train = IdxDataset.LoadImageSet(Path.Combine(folder, "train-images-idx3-ubyte.gz"), Path.Combine(folder, "train-labels-idx1-ubyte.gz"), "fashion/train");
+        var test = IdxDataset.LoadImageSet(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"), "fashion/test");
+
+        Assert.That(train.Count, Is.EqualTo(60_000));
+        Assert.That(train.ClassCounts, Is.All.EqualTo(6_000));
+        Assert.That(test.Count, Is.EqualTo(10_000));
+        Assert.That(test.ClassCounts, Is.All.EqualTo(1_000));
+        Assert.That(train.ImbalanceDegree(), Is.Zero);
+    }
+
+    private static string Md5(byte[] bytes) => Convert.ToHexStringLower(MD5.HashData(bytes));
+
+    private string WriteLabels(int count)
+    {
+        string path = _temp.File($"labels-{count}.idx");
+        IdxFile.Write(path, new byte[count], [count]);
+        return path;
+    }
+}
