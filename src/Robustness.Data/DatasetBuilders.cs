@@ -1,3 +1,4 @@
+using Robustness.Randomness;
 using System.Globalization;
 
 namespace Robustness.Data;

@@ -1,3 +1,5 @@
+using Robustness.Randomness;
+
 namespace Robustness.Statistics;
 
 /// <summary>Bootstrap confidence intervals for a correlation coefficient (the paper reports none).</summary>
@@ -176,77 +178,5 @@ public static class CorrelationBootstrap
         int lo = (int)Math.Floor(h);
         int hi = Math.Min(lo + 1, sorted.Length - 1);
         return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
-    }
-}
-
-/// <summary>
-/// xoshiro256** 1.0 (Blackman and Vigna, 2018), state seeded by SplitMix64 from one 64-bit seed. Deterministic on
-/// every platform, unlike <see cref="Random"/> whose algorithm may change between .NET versions. Not thread-safe.
-/// </summary>
-public sealed class Xoshiro256StarStar
-{
-    private ulong _s0;
-    private ulong _s1;
-    private ulong _s2;
-    private ulong _s3;
-
-    /// <summary>Seeds the four state words with consecutive SplitMix64 outputs of <paramref name="seed"/>.</summary>
-    /// <param name="seed">Any 64-bit value.</param>
-    public Xoshiro256StarStar(ulong seed)
-    {
-        ulong sm = seed;
-        _s0 = SplitMix64(ref sm);
-        _s1 = SplitMix64(ref sm);
-        _s2 = SplitMix64(ref sm);
-        _s3 = SplitMix64(ref sm);
-    }
-
-    /// <summary>The next 64 random bits.</summary>
-    /// <returns>A uniformly distributed 64-bit value.</returns>
-    public ulong NextUInt64()
-    {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
-
-    /// <summary>A uniform integer in [0, <paramref name="bound"/>), without modulo bias (rejection sampling).</summary>
-    /// <param name="bound">Exclusive upper bound, at least 1.</param>
-    /// <returns>The integer.</returns>
-    public int NextInt(int bound)
-    {
-        if (bound < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(bound), bound, "bound must be at least 1.");
-        }
-
-        ulong b = (ulong)bound;
-        ulong threshold = (0UL - b) % b; // 2^64 mod b
-        while (true)
-        {
-            ulong r = NextUInt64();
-            if (r >= threshold)
-            {
-                return (int)(r % b);
-            }
-        }
-    }
-
-    /// <summary>One SplitMix64 step (Steele, Lea and Flood, 2014): advances <paramref name="state"/> and returns its output.</summary>
-    /// <param name="state">The 64-bit state.</param>
-    /// <returns>The output.</returns>
-    public static ulong SplitMix64(ref ulong state)
-    {
-        state += 0x9E3779B97F4A7C15UL;
-        ulong z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

@@ -1,3 +1,4 @@
+using Robustness.Randomness;
 using System.Runtime.CompilerServices;
 
 namespace Robustness.Data.Sources;

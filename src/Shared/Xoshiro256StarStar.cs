@@ -1,11 +1,12 @@
-namespace Robustness.Data;
+// Linked into each assembly that needs seeded randomness (internal there). See docs/determinism.md.
+namespace Robustness.Randomness;
 
 /// <summary>
 /// A small deterministic pseudo-random generator: xoshiro256** (Blackman and Vigna, 2018) seeded
 /// through SplitMix64. Unlike <see cref="Random"/>, its sequence is fixed by this code, so a seed gives
 /// the same result on every machine and .NET version. Not thread-safe; not for cryptography.
 /// </summary>
-public sealed class Xoshiro256StarStar
+internal sealed class Xoshiro256StarStar
 {
     private ulong _s0;
     private ulong _s1;
@@ -17,21 +18,10 @@ public sealed class Xoshiro256StarStar
     public Xoshiro256StarStar(ulong seed)
     {
         ulong sm = seed;
-        _s0 = SplitMix64(ref sm);
-        _s1 = SplitMix64(ref sm);
-        _s2 = SplitMix64(ref sm);
-        _s3 = SplitMix64(ref sm);
-    }
-
-    /// <summary>One step of SplitMix64 (Steele, Lea, Flood 2014): advances <paramref name="state"/> and returns the mixed value.</summary>
-    /// <param name="state">The state, advanced by the golden-ratio increment.</param>
-    /// <returns>The next output.</returns>
-    public static ulong SplitMix64(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        _s0 = SplitMix64.Next(ref sm);
+        _s1 = SplitMix64.Next(ref sm);
+        _s2 = SplitMix64.Next(ref sm);
+        _s3 = SplitMix64.Next(ref sm);
     }
 
     /// <summary>Derives an independent seed for a sub-stream (e.g. one per class) from a seed and a stream number.</summary>
@@ -41,7 +31,7 @@ public sealed class Xoshiro256StarStar
     public static ulong Derive(ulong seed, ulong stream)
     {
         ulong state = seed ^ (stream * 0xD1B54A32D192ED03UL);
-        return SplitMix64(ref state);
+        return SplitMix64.Next(ref state);
     }
 
     /// <summary>The next 64 random bits.</summary>
