@@ -21,4 +21,27 @@ public static class TorchRuntime
         bool cuda = torch.cuda.is_available();
         return new TorchRuntimeInfo(cuda, cuda ? torch.cuda.device_count() : 0, torch.get_num_threads());
     }
+
+    /// <summary>
+    /// Sets libtorch's CPU thread count (process-wide). Bitwise-reproducible CPU training needs the
+    /// same count on every run.
+    /// </summary>
+    /// <param name="threads">Threads, positive.</param>
+    public static void SetThreads(int threads)
+    {
+        ModelOptions.CheckPositive(threads, nameof(threads));
+        if (torch.get_num_threads() != threads)
+        {
+            torch.set_num_threads(threads);
+        }
+    }
+
+    /// <summary>Applies an options thread count: 0 leaves libtorch's choice.</summary>
+    internal static void ApplyThreads(int threads)
+    {
+        if (threads > 0)
+        {
+            SetThreads(threads);
+        }
+    }
 }

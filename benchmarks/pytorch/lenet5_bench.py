@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""PyTorch side of the Models speed comparison (see docs/models.md).
+
+Same work as benchmarks/Robustness.Benchmarks/ModelBenchmarks.cs: one LeNet-5 training epoch
+(Adam lr 1e-3, batch 128, cross-entropy, shuffled) on the 60,000 Fashion-MNIST training images, and
+FGSM directions sign(grad_x CE) for the 10,000 test images in batches of 500 (eval mode, summed loss).
+The network matches src/Robustness.Models/LeNet5.cs: bilinear resize 28 -> 32, conv 6@5x5, ReLU,
+max pool, conv 16@5x5, ReLU, max pool, fc 120, fc 84, fc 10.
+
+Run with Debian's python3-torch:  /usr/bin/python3 benchmarks/pytorch/lenet5_bench.py [--threads 2] [--repeats 3]
+"""
+import argparse
+import gzip
+import struct
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+FOLDER = "/usr/share/datasets/fashion-mnist"
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic = struct.unpack(">I", data[:4])[0]
+    rank = magic & 0xFF
+    dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+class LeNet5(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(400, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.interpolate(x, size=(32, 32), mode="bilinear", align_corners=False)
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+
+
+def one_epoch(model, x, y, batch=128, seed=1):
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model.train()
+    order = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(seed))
+    for start in range(0, x.shape[0], batch):
+        index = order[start:start + batch]
+        xb, yb = x.index_select(0, index), y.index_select(0, index)
+        loss = F.cross_entropy(model(xb), yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+def fgsm_directions(model, x, y, batch=500):
+    model.eval()
+    out = torch.empty_like(x)
+    for start in range(0, x.shape[0], batch):
+        xb = x[start:start + batch].clone().requires_grad_(True)
+        loss = F.cross_entropy(model(xb), y[start:start + batch], reduction="sum")
+        (grad,) = torch.autograd.grad(loss, xb)
+        out[start:start + batch] = grad.sign()
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    train_x = torch.from_numpy(read_idx(f"{FOLDER}/train-images-idx3-ubyte.gz").astype(np.float32) / 255).unsqueeze(1)
+    train_y = torch.from_numpy(read_idx(f"{FOLDER}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    test_x = torch.from_numpy(read_idx(f"{FOLDER}/t10k-images-idx3-ubyte.gz").astype(np.float32) / 255).unsqueeze(1)
+    test_y = torch.from_numpy(read_idx(f"{FOLDER}/t10k-labels-idx1-ubyte.gz").astype(np.int64))
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, train {tuple(train_x.shape)}, test {tuple(test_x.shape)}")
+    torch.manual_seed(1)
+    model = LeNet5()
+    epochs, fgsm = [], []
+    for r in range(args.repeats):
+        t = time.perf_counter()
+        one_epoch(model, train_x, train_y, seed=r)
+        epochs.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        fgsm_directions(model, test_x, test_y)
+        fgsm.append(time.perf_counter() - t)
+    print("lenet5 epoch 60,000 s: " + ", ".join(f"{v:.2f}" for v in epochs) + f"  (median {sorted(epochs)[len(epochs) // 2]:.2f})")
+    print("fgsm directions 10,000 s: " + ", ".join(f"{v:.2f}" for v in fgsm) + f"  (median {sorted(fgsm)[len(fgsm) // 2]:.2f})")
+
+
+if __name__ == "__main__":
+    main()
