@@ -22,6 +22,7 @@ public sealed class ExactL2LevelSearch : IL2LevelSolver
     private const int MaxNewtonSteps = 200;
     private const int MaxCorrectionSteps = 8;
     private const int MaxBisectionSteps = 80;
+    private const int BuildWhenLastStepCrossedAtMost = 2;
 
     /// <summary>Creates the search.</summary>
     /// <param name="tolerance">The largest accepted |achieved distance - level|; within (0, 1].</param>
@@ -78,7 +79,7 @@ public sealed class ExactL2LevelSearch : IL2LevelSolver
         ArgumentNullException.ThrowIfNull(workspace);
         CheckLengths(image, direction, image);
         workspace.CheckSize(image.Length, nameof(image));
-        var prep = L2Kernels.Prepare(image, direction, workspace.Breakpoints, workspace.Slopes, workspace.SquaredHeadroom);
+        var prep = L2Kernels.PrepareSquared(image, direction, workspace.Slopes, workspace.SquaredHeadroom);
         return Math.Sqrt(prep.MaxSquaredDistance);
     }
 
@@ -92,13 +93,12 @@ public sealed class ExactL2LevelSearch : IL2LevelSolver
         return SolveCore(image, direction, level, output, workspace, Tolerance, out _);
     }
 
-    /// <summary>The search, also reporting how many Newton evaluations it took (for tests and docs).</summary>
+    /// <summary>The search, also reporting how many Newton evaluations (passes after the preparation) it took.</summary>
     internal static PerturbationOutcome SolveCore(ReadOnlySpan<float> image, ReadOnlySpan<float> direction, double level, Span<float> output, L2SearchWorkspace workspace, double tolerance, out int evaluations)
     {
-        float[] breakpoints = workspace.Breakpoints;
         float[] slopes = workspace.Slopes;
         float[] headroom = workspace.SquaredHeadroom;
-        var prep = L2Kernels.Prepare(image, direction, breakpoints, slopes, headroom);
+        var prep = L2Kernels.PrepareSquared(image, direction, slopes, headroom);
         evaluations = 0;
         if (level == 0)
         {
@@ -118,44 +118,78 @@ public sealed class ExactL2LevelSearch : IL2LevelSolver
         }
 
         double target = level * level;
-        double t;
-        if (target >= prep.MaxSquaredDistance)
+        if (target >= prep.MaxSquaredDistance || !(prep.InitialSlope > 0))
         {
-            t = prep.LastBreakpoint;
+            return FinishAt(image, direction, level, output, workspace, tolerance, L2Kernels.LastBreakpoint(image, direction), ref evaluations);
         }
-        else
+
+        // Newton on the concave piecewise-linear f(s) = B(s) + s A(s), s = t^2, from s_0 = L^2 / A(0)
+        // (the unclipped size: a lower bound of the root). Every iterate stays at or below the root and
+        // they climb; once a pass finds the same saturated count as the pass before, its s is the root of
+        // its bracket. A pass that is likely to be that last one also builds and measures the image.
+        double s = target / prep.InitialSlope;
+        int previousCount = image.Length - prep.MovingPixels;
+        int previousStep = int.MaxValue;
+        for (int step = 0; step < MaxNewtonSteps; step++)
         {
-            // Newton on the concave piecewise-linear f(s), s = t^2, from below (start: no pixel saturated).
-            t = Math.Sqrt(target / prep.InitialSlope);
-            int previousCount = 0;
-            for (int step = 0; step < MaxNewtonSteps; step++)
+            L2Evaluation ev;
+            float size = (float)Math.Sqrt(s);
+            bool build = ShouldBuild(previousStep);
+            double distance = build
+                ? L2Kernels.ApplyMeasureEvaluate(image, direction, slopes, headroom, size, (float)s, output, out ev)
+                : EvaluateOnly(slopes, headroom, (float)s, out ev);
+            evaluations++;
+            if (ev.SaturatedCount == previousCount)
             {
-                var ev = L2Kernels.Evaluate(breakpoints, slopes, headroom, (float)t);
-                evaluations++;
-                if (ev.SaturatedCount == previousCount)
+                if (!build)
                 {
-                    break;
+                    distance = L2Kernels.ApplyAndMeasure(image, direction, size, output);
                 }
 
-                if (ev.Slope <= 0)
-                {
-                    t = prep.LastBreakpoint;
-                    break;
-                }
-
-                previousCount = ev.SaturatedCount;
-                t = Math.Sqrt(Math.Max(target - ev.Saturated, 0) / ev.Slope);
+                return Check(image, direction, level, output, workspace, tolerance, size, distance, ref evaluations);
             }
+
+            if (ev.Slope <= 0)
+            {
+                break;
+            }
+
+            previousStep = Math.Abs(ev.SaturatedCount - previousCount);
+            previousCount = ev.SaturatedCount;
+            s = Math.Max(target - ev.Saturated, 0) / ev.Slope;
         }
 
-        float size = (float)t;
+        return FinishAt(image, direction, level, output, workspace, tolerance, L2Kernels.LastBreakpoint(image, direction), ref evaluations);
+    }
+
+    /// <summary>
+    /// Whether the next Newton pass should also build the image: when the last step crossed few
+    /// breakpoints (Newton's steps shrink fast, so the next one likely crosses none and is the last).
+    /// </summary>
+    private static bool ShouldBuild(int previousStep) => previousStep <= BuildWhenLastStepCrossedAtMost;
+
+    private static double EvaluateOnly(ReadOnlySpan<float> slopes, ReadOnlySpan<float> headroom, float s, out L2Evaluation evaluation)
+    {
+        evaluation = L2Kernels.EvaluateSquared(slopes, headroom, s);
+        return double.NaN;
+    }
+
+    private static PerturbationOutcome FinishAt(ReadOnlySpan<float> image, ReadOnlySpan<float> direction, double level, Span<float> output, L2SearchWorkspace workspace,
+        double tolerance, float size, ref int evaluations)
+    {
         double distance = L2Kernels.ApplyAndMeasure(image, direction, size, output);
+        return Check(image, direction, level, output, workspace, tolerance, size, distance, ref evaluations);
+    }
+
+    private static PerturbationOutcome Check(ReadOnlySpan<float> image, ReadOnlySpan<float> direction, double level, Span<float> output, L2SearchWorkspace workspace,
+        double tolerance, float size, double distance, ref int evaluations)
+    {
         if (Math.Abs(distance - level) <= tolerance)
         {
             return new PerturbationOutcome(PerturbationStatus.Reached, size, distance, 1);
         }
 
-        return Correct(image, direction, level, output, workspace, tolerance, (float)prep.LastBreakpoint, size, distance, ref evaluations);
+        return Correct(image, direction, level, output, workspace, tolerance, L2Kernels.LastBreakpoint(image, direction), size, distance, ref evaluations);
     }
 
     /// <summary>Float rounding left the image off its level: Newton on the real image, then bisection.</summary>
@@ -164,7 +198,7 @@ public sealed class ExactL2LevelSearch : IL2LevelSolver
     {
         for (int step = 0; step < MaxCorrectionSteps; step++)
         {
-            var ev = L2Kernels.Evaluate(workspace.Breakpoints, workspace.Slopes, workspace.SquaredHeadroom, size);
+            var ev = L2Kernels.EvaluateSquared(workspace.Slopes, workspace.SquaredHeadroom, size * size);
             evaluations++;
             double derivative = size * ev.Slope / distance;
             if (!(derivative > 0) || !double.IsFinite(derivative))
