@@ -51,6 +51,7 @@ internal static class RobustnessCli
         root.Options.Add(CliContext.VerboseOption);
         root.Subcommands.Add(DataCommands.Create(context));
         root.Subcommands.Add(StatsCommands.Create(context));
+        root.Subcommands.Add(BenchCommands.Create(context));
         return root;
     }
 

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using Robustness.Data;
+using Robustness.Data.Sources;
+using Robustness.Evaluation.Benchmarks;
+using Robustness.Models;
+using Robustness.Perturbations;
+
+namespace Robustness.Cli;
+
+/// <summary><c>robustness bench ...</c>: build the robustness benchmark suites (MNIST-Test, MNIST-C, MNIST-A).</summary>
+internal static class BenchCommands
+{
+    public static Command Create(CliContext context)
+    {
+        var bench = new Command("bench", "Build robustness benchmark suites (clean, Gaussian, FGSM) as IDX float32 files with a JSON manifest.");
+        bench.Subcommands.Add(CreateBuild(context));
+        return bench;
+    }
+
+    private static Command CreateBuild(CliContext context)
+    {
+        var suite = new Option<string>("--suite")
+        {
+            Description = "The suite: clean (MNIST-Test), gaussian (MNIST-C) or fgsm (MNIST-A against --reference-checkpoint).",
+            Required = true,
+        };
+        suite.AcceptOnlyFromAmong("clean", "gaussian", "fgsm");
+        var levels = new Option<string?>("--levels")
+        {
+            Description = "l2 levels: a list 0.5,1,2 or a range start:stop:step (default 0.5:12:0.5, the paper's 24 levels). Not for clean.",
+        };
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "Dataset whose test split is perturbed: mnist, fashion-mnist or synthetic.",
+            DefaultValueFactory = _ => "mnist",
+        };
+        dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");
+        var folder = new Option<string?>("--data")
+        {
+            Description = $"Folder with the IDX files (or a parent with a folder per dataset). Default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder.",
+        };
+        var perClass = new Option<int?>("--per-class")
+        {
+            Description = "Use a stratified subset of the test split with N images per class (chosen by --seed).",
+        };
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = "Seed of the Gaussian noise and of the --per-class choice.",
+            DefaultValueFactory = _ => PerturbationOptions.DefaultSeed,
+        };
+        var reference = new Option<string?>("--reference-checkpoint")
+        {
+            Description = "fgsm only (required): the reference model's checkpoint (weights path; its sidecar is path.json).",
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "The suite folder to create (absent or empty).",
+            Required = true,
+        };
+
+        var build = new Command("build", "Build one suite and export it: per level an images file (IDX float32) and a labels file, plus manifest.json with counts and SHA-256 of every file.")
+        {
+            suite, levels, dataset, folder, perClass, seed, reference, output,
+        };
+        build.SetAction(parsed => context.Execute(parsed, () =>
+        {
+            var kind = BenchmarkKinds.Parse(parsed.GetValue(suite)!);
+            string? levelsText = parsed.GetValue(levels);
+            string? checkpoint = parsed.GetValue(reference);
+            int? n = parsed.GetValue(perClass);
+            ulong s = parsed.GetValue(seed);
+            if (kind == BenchmarkKind.Clean && levelsText is not null)
+            {
+                throw new ArgumentException("--levels does not apply to --suite clean (its single level is 0).");
+            }
+
+            if (kind == BenchmarkKind.Fgsm && string.IsNullOrWhiteSpace(checkpoint))
+            {
+                throw new ArgumentException("--suite fgsm needs --reference-checkpoint FILE (the clean model FGSM is computed against).");
+            }
+
+            if (kind != BenchmarkKind.Fgsm && checkpoint is not null)
+            {
+                throw new ArgumentException("--reference-checkpoint applies to --suite fgsm only.");
+            }
+
+            if (n is <= 0)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--per-class must be positive; {n} was given."));
+            }
+
+            IReadOnlyList<double> chosen = levelsText is null ? BenchmarkLevels.Default : BenchmarkLevels.Parse(levelsText);
+            IDatasetSource source = new DatasetCatalog(new DataOptions(), new DatasetLocator()).GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
+            ImageSet test = source.Load(DatasetSplit.Test);
+            if (n is { } count)
+            {
+                test = DatasetBuilders.StratifiedSubset(test, count, s);
+            }
+
+            return Build(context, kind, test, chosen, s, checkpoint, parsed.GetValue(output)!);
+        }));
+        return build;
+    }
+
+    private static int Build(CliContext context, BenchmarkKind kind, ImageSet test, IReadOnlyList<double> levels, ulong seed, string? checkpoint, string output)
+    {
+        var builder = BenchmarkBuilder.CreateDefault();
+        BenchmarkSuite suite;
+        switch (kind)
+        {
+            case BenchmarkKind.Clean:
+                suite = builder.BuildClean(test);
+                break;
+            case BenchmarkKind.Gaussian:
+                suite = builder.BuildGaussian(test, seed, levels);
+                break;
+            default:
+                string path = Path.GetFullPath(checkpoint!);
+                var fingerprint = ReferenceModelFingerprint.FromCheckpoint(path);
+                using (var model = ModelCheckpoint.Load(path, ModelFactory.CreateDefault()))
+                {
+                    suite = builder.BuildFgsm(test, model, fingerprint, levels);
+                }
+
+                break;
+        }
+
+        string folder = Path.GetFullPath(output);
+        suite.Save(folder);
+        CultureInfo c = CultureInfo.InvariantCulture;
+        TextWriter o = context.Output;
+        o.WriteLine(string.Create(c, $"{suite.Name}: {kind.ToName()} suite of {test.Name} ({test.Count} images)"));
+        o.WriteLine(string.Create(c, $"levels: {suite.Levels.Count} ({BenchmarkLevels.Format(suite.Levels)})"));
+        o.WriteLine(string.Create(c, $"images: {suite.ImageCount} written, {suite.ExcludedCount} excluded (unreachable)"));
+        o.WriteLine(string.Create(c, $"max |error|: {suite.MaxAbsoluteError:E2}"));
+        if (suite.ReferenceModel is { } r)
+        {
+            o.WriteLine(string.Create(c, $"reference: {r.Architecture}, weights SHA-256 {r.WeightsSha256}"));
+        }
+
+        o.WriteLine($"folder: {folder} ({SuiteManifest.FileName})");
+        return RobustnessCli.Success;
+    }
+}

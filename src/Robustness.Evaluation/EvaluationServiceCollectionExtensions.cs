@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Robustness.Data;
+using Robustness.Evaluation.Benchmarks;
+using Robustness.Evaluation.Training;
+using Robustness.Models;
+using Robustness.Perturbations;
+using Robustness.Statistics;
+
+namespace Robustness.Evaluation;
+
+/// <summary>Registers the evaluation assembly and everything it builds on.</summary>
+public static class EvaluationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the data, perturbation, model and statistics services (their own <c>AddRobustness*</c> with
+    /// default settings; call those first to configure them), then <see cref="EvaluationOptions"/>,
+    /// <see cref="BenchmarkBuilder"/>, <see cref="SuiteCache"/> and <see cref="ITrainingSetFactory"/>. Uses TryAdd throughout, so an
+    /// earlier registration wins and calling this twice is harmless.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the evaluation options; validated here.</param>
+    /// <returns>The same collection.</returns>
+    public static IServiceCollection AddRobustnessEvaluation(this IServiceCollection services, Action<EvaluationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = new EvaluationOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        services.AddRobustnessData();
+        services.AddRobustnessPerturbations();
+        services.AddRobustnessModels();
+        services.AddRobustnessStatistics();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(sp => new BenchmarkBuilder(
+            sp.GetRequiredService<PerturbationOptions>(), sp.GetRequiredService<IL2LevelSolver>(), sp.GetRequiredService<FgsmOptions>(),
+            sp.GetRequiredService<EvaluationOptions>()));
+        services.TryAddSingleton(sp => new SuiteCache(sp.GetRequiredService<EvaluationOptions>()));
+        services.TryAddSingleton<ITrainingSetFactory, TrainingSetFactory>();
+        return services;
+    }
+}
