@@ -1,0 +1,68 @@
+using Robustness.Evaluation.Designs;
+
+namespace Robustness.Evaluation.Results;
+
+/// <summary>
+/// One finished design run of a study: a model of one architecture trained with one seed on the
+/// training set of one design point, and its scores. The result store holds one row per
+/// <see cref="Key"/>; the analysis reads rows back.
+/// </summary>
+/// <param name="Key">The run's key, <c>study/architecture/point-id/s{seed}</c> (<see cref="DesignRun.Key"/>).</param>
+/// <param name="Study">The study's name (e.g. <c>rq2</c> or a user's name for a scaled run).</param>
+/// <param name="Question">The research question.</param>
+/// <param name="Architecture">The architecture's name (<c>lenet5</c>, <c>alexnet8</c>, ...).</param>
+/// <param name="PointId">The design point's stable id (e.g. <c>rq2-f4</c>).</param>
+/// <param name="PointIndex">The design point's position in its design.</param>
+/// <param name="Seed">The run's seed.</param>
+/// <param name="Repetition">The repetition number (0 for the first seed).</param>
+/// <param name="GaussianLevel">The training set's Gaussian l2 level (0 = none).</param>
+/// <param name="FgsmLevel">The training set's FGSM l2 level (0 = none).</param>
+/// <param name="ClassImbalance">The class-imbalance degree asked for, or null when the set was kept as it is.</param>
+/// <param name="LabelDisturbance">The label-disturbance rate asked for (0 = none).</param>
+/// <param name="ReachedClassImbalance">The training set's class-imbalance degree as built.</param>
+/// <param name="ReachedLabelDisturbance">The training set's label-disturbance rate as built.</param>
+/// <param name="TrainingImages">Images in the training set.</param>
+/// <param name="Epochs">Epochs trained.</param>
+/// <param name="StopReason">Why training stopped (converged or the epoch cap).</param>
+/// <param name="FinalLoss">The last epoch's mean training loss.</param>
+/// <param name="TrainingAccuracy">Accuracy on the training set (model fitting).</param>
+/// <param name="CleanAccuracy">Accuracy on the clean test suite (MNIST-Test).</param>
+/// <param name="BenchmarkLevels">The l2 levels of the Gaussian and FGSM test suites.</param>
+/// <param name="GaussianAccuracies">Accuracy on the Gaussian suite (MNIST-C) per level, in <paramref name="BenchmarkLevels"/> order.</param>
+/// <param name="FgsmAccuracies">Accuracy on the FGSM suite (MNIST-A) per level, in <paramref name="BenchmarkLevels"/> order.</param>
+/// <param name="GaussianMeanAccuracy">Mean of <paramref name="GaussianAccuracies"/> (the paper's MNIST-C accuracy).</param>
+/// <param name="FgsmMeanAccuracy">Mean of <paramref name="FgsmAccuracies"/> (the paper's MNIST-A accuracy).</param>
+/// <param name="TrainingSeconds">Wall time of the training.</param>
+/// <param name="TotalSeconds">Wall time of the whole run (set building, training, scoring).</param>
+/// <param name="CompletedUtc">When the run finished.</param>
+/// <param name="TrainingReportJson">The full training report (per-epoch history) as JSON.</param>
+public sealed record StudyRow(
+    string Key,
+    string Study,
+    ResearchQuestion Question,
+    string Architecture,
+    string PointId,
+    int PointIndex,
+    ulong Seed,
+    int Repetition,
+    double GaussianLevel,
+    double FgsmLevel,
+    double? ClassImbalance,
+    double LabelDisturbance,
+    double ReachedClassImbalance,
+    double ReachedLabelDisturbance,
+    int TrainingImages,
+    int Epochs,
+    string StopReason,
+    double FinalLoss,
+    double TrainingAccuracy,
+    double CleanAccuracy,
+    IReadOnlyList<double> BenchmarkLevels,
+    IReadOnlyList<double> GaussianAccuracies,
+    IReadOnlyList<double> FgsmAccuracies,
+    double GaussianMeanAccuracy,
+    double FgsmMeanAccuracy,
+    double TrainingSeconds,
+    double TotalSeconds,
+    DateTimeOffset CompletedUtc,
+    string TrainingReportJson);
