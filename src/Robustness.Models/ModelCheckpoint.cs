@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Robustness.IO;
 
 namespace Robustness.Models;
 
@@ -87,8 +88,8 @@ public static class ModelCheckpoint
             TorchSharpVersion = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
             SavedUtc = DateTimeOffset.UtcNow,
         };
-        WriteAtomically(full, temp => model.Module.save(temp));
-        WriteAtomically(SidecarPath(full), temp =>
+        AtomicFile.Write(full, temp => model.Module.save(temp));
+        AtomicFile.Write(SidecarPath(full), temp =>
         {
             using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
             JsonSerializer.Serialize(stream, written, _json);
@@ -175,23 +176,5 @@ public static class ModelCheckpoint
 
         model.Module.eval();
         return model;
-    }
-
-    private static void WriteAtomically(string path, Action<string> write)
-    {
-        string folder = Path.GetDirectoryName(path) ?? ".";
-        string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            write(temp);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
     }
 }

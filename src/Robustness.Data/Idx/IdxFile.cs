@@ -1,8 +1,9 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
+using Robustness.IO;
 
 namespace Robustness.Data;
 
@@ -72,7 +73,7 @@ public static class IdxFile
     public static void Write(string path, ReadOnlySpan<byte> data, IReadOnlyList<int> dimensions, bool gzip = false)
     {
         var header = CheckForWrite(path, IdxElementType.UnsignedByte, dimensions, data.Length);
-        string temp = BeginAtomic(path);
+        string temp = AtomicFile.TemporaryPathFor(path);
         try
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize))
@@ -94,11 +95,11 @@ public static class IdxFile
                 file.Flush(flushToDisk: true);
             }
 
-            File.Move(temp, path, overwrite: true);
+            AtomicFile.Commit(temp, path);
         }
         catch
         {
-            TryDelete(temp);
+            AtomicFile.Discard(temp);
             throw;
         }
     }
@@ -114,7 +115,7 @@ public static class IdxFile
     public static void Write(string path, ReadOnlySpan<float> data, IReadOnlyList<int> dimensions, bool gzip = false)
     {
         var header = CheckForWrite(path, IdxElementType.Float32, dimensions, data.Length);
-        string temp = BeginAtomic(path);
+        string temp = AtomicFile.TemporaryPathFor(path);
         int[] buffer = ArrayPool<int>.Shared.Rent(BufferSize / sizeof(int));
         try
         {
@@ -153,11 +154,11 @@ public static class IdxFile
                 file.Flush(flushToDisk: true);
             }
 
-            File.Move(temp, path, overwrite: true);
+            AtomicFile.Commit(temp, path);
         }
         catch
         {
-            TryDelete(temp);
+            AtomicFile.Discard(temp);
             throw;
         }
         finally
@@ -230,29 +231,5 @@ public static class IdxFile
         }
 
         stream.Write(bytes);
-    }
-
-    private static string BeginAtomic(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{path} has no folder.", nameof(path));
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The temporary file stays behind; the original exception matters more.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above.
-        }
     }
 }

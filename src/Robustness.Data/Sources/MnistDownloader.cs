@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Robustness.IO;
 
 namespace Robustness.Data.Sources;
 
@@ -134,13 +135,13 @@ public sealed class MnistDownloader
                 }
 
                 Uri uri = new(WithTrailingSlash(_options.Mirrors[m]), fileName);
-                string temp = Path.Combine(target, $".{fileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+                string temp = AtomicFile.TemporaryPathFor(finalPath);
                 try
                 {
                     (string? failure, bool permanent) = await TryFetchAsync(uri, temp, name, expected, index, progress, cancellationToken);
                     if (failure is null)
                     {
-                        File.Move(temp, finalPath, overwrite: true);
+                        AtomicFile.Commit(temp, finalPath);
                         return new MnistDownloadedFile(name, finalPath, expected, false, uri);
                     }
 
@@ -150,7 +151,7 @@ public sealed class MnistDownloader
                 }
                 finally
                 {
-                    TryDelete(temp);
+                    AtomicFile.Discard(temp);
                 }
             }
         }
@@ -249,23 +250,4 @@ public sealed class MnistDownloader
 
     private static Uri WithTrailingSlash(Uri mirror) =>
         mirror.AbsoluteUri.EndsWith('/') ? mirror : new Uri(mirror.AbsoluteUri + "/");
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            if (File.Exists(path))
-            {
-                File.Delete(path);
-            }
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover .tmp file is hidden and never read as data.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same as above.
-        }
-    }
 }
