@@ -52,6 +52,7 @@ internal static class RobustnessCli
         root.Subcommands.Add(DataCommands.Create(context));
         root.Subcommands.Add(StatsCommands.Create(context));
         root.Subcommands.Add(BenchCommands.Create(context));
+        root.Subcommands.Add(StudyCommands.Create(context));
         return root;
     }
 

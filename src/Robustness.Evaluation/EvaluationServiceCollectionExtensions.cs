@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Robustness.Data;
 using Robustness.Evaluation.Benchmarks;
 using Robustness.Evaluation.Training;
@@ -15,7 +17,8 @@ public static class EvaluationServiceCollectionExtensions
     /// <summary>
     /// Adds the data, perturbation, model and statistics services (their own <c>AddRobustness*</c> with
     /// default settings; call those first to configure them), then <see cref="EvaluationOptions"/>,
-    /// <see cref="BenchmarkBuilder"/>, <see cref="SuiteCache"/> and <see cref="ITrainingSetFactory"/>. Uses TryAdd throughout, so an
+    /// <see cref="BenchmarkBuilder"/>, <see cref="SuiteCache"/>, <see cref="ITrainingSetFactory"/> and <see cref="Runner.StudyRunner"/>
+    /// (logging through <c>ILogger&lt;T&gt;</c> when the application registered logging). Uses TryAdd throughout, so an
     /// earlier registration wins and calling this twice is harmless.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -37,6 +40,11 @@ public static class EvaluationServiceCollectionExtensions
             sp.GetRequiredService<EvaluationOptions>()));
         services.TryAddSingleton(sp => new SuiteCache(sp.GetRequiredService<EvaluationOptions>()));
         services.TryAddSingleton<ITrainingSetFactory, TrainingSetFactory>();
+        services.TryAddSingleton(sp => new Runner.StudyRunner(
+            sp.GetRequiredService<IModelFactory>(), sp.GetRequiredService<ModelTrainer>(), sp.GetRequiredService<BenchmarkBuilder>(),
+            sp.GetRequiredService<ITrainingSetFactory>(), sp.GetRequiredService<PerturbationOptions>(), sp.GetRequiredService<IL2LevelSolver>(),
+            sp.GetRequiredService<FgsmOptions>(), sp.GetRequiredService<EvaluationOptions>(),
+            sp.GetService<ILogger<Runner.StudyRunner>>() ?? NullLogger<Runner.StudyRunner>.Instance));
         return services;
     }
 }

@@ -68,6 +68,7 @@ public sealed class LevelsAndDiTests
         Assert.That(provider.GetRequiredService<FgsmFactory>(), Is.Not.Null);
         Assert.That(provider.GetRequiredService<ICorrelationAnalyzer>(), Is.Not.Null);
         Assert.That(provider.GetRequiredService<Robustness.Evaluation.Training.ITrainingSetFactory>(), Is.Not.Null);
+        Assert.That(provider.GetRequiredService<Robustness.Evaluation.Runner.StudyRunner>(), Is.Not.Null);
     }
 
     [Test]

@@ -1,0 +1,367 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Robustness.Statistics;
+
+namespace Robustness.Evaluation.Analysis;
+
+/// <summary>
+/// Writes a <see cref="StudyTable"/> as JSON (System.Text.Json, invariant culture, shortest round-trip numbers,
+/// NaN and ±∞ as <c>null</c>) or as plain text with aligned columns, like the paper's Tables 2-7.
+/// </summary>
+public static class StudyTableWriter
+{
+    /// <summary>The table as one JSON object (shape in docs/evaluation.md, "Analysis").</summary>
+    /// <param name="table">The table.</param>
+    /// <param name="indented">Whether to indent.</param>
+    /// <returns>The JSON text.</returns>
+    public static string ToJson(StudyTable table, bool indented = true)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            WriteJson(w, table);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the table as one JSON object.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="table">The table.</param>
+    public static void WriteJson(Utf8JsonWriter writer, StudyTable table)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(table);
+        var w = writer;
+        w.WriteStartObject();
+        w.WriteString("study", table.Study);
+        w.WriteNumber("question", (int)table.Question);
+        w.WriteString("kind", table.IsMultiFactor ? "multi-factor" : "single-factor");
+        w.WriteStartArray("factors");
+        foreach (string f in table.Factors)
+        {
+            w.WriteStringValue(f);
+        }
+
+        w.WriteEndArray();
+        Number(w, "alpha", table.Alpha);
+        Number(w, "confidenceLevel", table.ConfidenceLevel);
+        w.WriteString("variance", StudyTable.VarianceKind);
+        w.WriteNumber("repetitions", table.Repetitions);
+        w.WriteStartArray("architectures");
+        foreach (ArchitectureTable a in table.Architectures)
+        {
+            w.WriteStartObject();
+            w.WriteString("architecture", a.Architecture);
+            w.WriteStartArray("points");
+            foreach (PointSummary p in a.Points)
+            {
+                WritePoint(w, p, table.Factors);
+            }
+
+            w.WriteEndArray();
+            if (a.SingleFactor is { } single)
+            {
+                WriteCells(w, "benchmarks", single);
+            }
+
+            if (a.PeakIndex is { } peak)
+            {
+                w.WriteStartObject("peak");
+                w.WriteNumber("index", peak);
+                Number(w, "level", a.Points[peak].Factors[0]);
+                w.WriteEndObject();
+            }
+
+            if (a.Segments is { } segments)
+            {
+                w.WriteStartArray("segments");
+                foreach (SegmentTable s in segments)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", s.Name);
+                    w.WriteNumber("start", s.Start);
+                    w.WriteNumber("count", s.Count);
+                    Number(w, "firstLevel", s.FirstLevel);
+                    Number(w, "lastLevel", s.LastLevel);
+                    WriteCells(w, "benchmarks", s.Cells);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (a.MultiFactor is { } multi)
+            {
+                w.WriteStartArray("benchmarks");
+                foreach (MultiFactorCell c in multi)
+                {
+                    RegressionResult f = c.Fit;
+                    w.WriteStartObject();
+                    w.WriteString("benchmark", AccuracyMeasures.Name(c.Measure));
+                    w.WriteNumber("n", f.N);
+                    w.WriteNumber("k", f.K);
+                    Number(w, "R", f.R);
+                    Number(w, "R2", f.RSquared);
+                    Number(w, "adjR2", f.AdjustedRSquared);
+                    Number(w, "F", f.FStatistic);
+                    w.WriteNumber("df1", f.Df1);
+                    w.WriteNumber("df2", f.Df2);
+                    Number(w, "p", f.PValue);
+                    w.WriteString("strength", StrengthName(c.Strength));
+                    w.WriteBoolean("significant", c.Significant);
+                    w.WriteString("status", StatusName(f.Status));
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WritePoint(Utf8JsonWriter w, PointSummary p, IReadOnlyList<string> factors)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", p.PointId);
+        w.WriteNumber("index", p.PointIndex);
+        w.WriteStartObject("factors");
+        for (int j = 0; j < factors.Count; j++)
+        {
+            Number(w, factors[j], p.Factors[j]);
+        }
+
+        w.WriteEndObject();
+        w.WriteNumber("repetitions", p.Seeds.Count);
+        w.WriteStartArray("seeds");
+        foreach (ulong s in p.Seeds)
+        {
+            w.WriteNumberValue(s);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("metrics");
+        foreach (MetricSummary m in p.Metrics)
+        {
+            w.WriteStartObject(AccuracyMeasures.Name(m.Measure));
+            w.WriteNumber("n", m.Count);
+            Number(w, "mean", m.Mean);
+            Number(w, "sd", m.StandardDeviation);
+            Number(w, "ciLow", m.ConfidenceLow);
+            Number(w, "ciHigh", m.ConfidenceHigh);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteCells(Utf8JsonWriter w, string name, IReadOnlyList<SingleFactorCell> cells)
+    {
+        w.WriteStartArray(name);
+        foreach (SingleFactorCell c in cells)
+        {
+            w.WriteStartObject();
+            w.WriteString("benchmark", AccuracyMeasures.Name(c.Measure));
+            w.WriteNumber("n", c.Count);
+            Correlation(w, "spearman", c.Spearman);
+            Correlation(w, "pearson", c.Pearson);
+            w.WriteString("strength", StrengthName(c.Strength));
+            w.WriteBoolean("significant", c.Significant);
+            Number(w, "mean", c.Mean);
+            Number(w, "variance", c.Variance);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Correlation(Utf8JsonWriter w, string name, CorrelationResult r)
+    {
+        w.WriteStartObject(name);
+        Number(w, "r", r.Coefficient);
+        Number(w, "p", r.PValue);
+        w.WriteString("status", StatusName(r.Status));
+        w.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumber(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    /// <summary>The strength label's text: <c>significant</c>, <c>high</c>, <c>moderate</c>, <c>low</c>, <c>weak/none</c> or <c>undefined</c>.</summary>
+    /// <param name="strength">The label.</param>
+    /// <returns>The text.</returns>
+    public static string StrengthName(CorrelationStrength strength) => strength switch
+    {
+        CorrelationStrength.Significant => "significant",
+        CorrelationStrength.High => "high",
+        CorrelationStrength.Moderate => "moderate",
+        CorrelationStrength.Low => "low",
+        CorrelationStrength.WeakOrNone => "weak/none",
+        _ => "undefined",
+    };
+
+    private static string StatusName(CorrelationStatus status) => status switch
+    {
+        CorrelationStatus.Ok => "ok",
+        CorrelationStatus.TooFewSamples => "too-few-samples",
+        CorrelationStatus.ConstantInput => "constant-input",
+        CorrelationStatus.RankDeficient => "rank-deficient",
+        _ => status.ToString(),
+    };
+
+    /// <summary>
+    /// The table as plain text: per architecture one block with a row per benchmark (aligned columns; r and mean
+    /// with 4 decimals, p and variance with 4 significant digits, "-" for undefined values); RQ2 adds one block per
+    /// segment; with repetitions, a block of per-point means and confidence intervals follows.
+    /// </summary>
+    /// <param name="table">The table.</param>
+    /// <returns>The text, lines separated by '\n'.</returns>
+    public static string ToText(StudyTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var sb = new StringBuilder();
+        string factorText = string.Join(", ", table.Factors);
+        sb.Append(Inv($"Study {table.Study} (RQ{(int)table.Question}), factor{(table.Factors.Count > 1 ? "s" : "")}: {factorText}; "));
+        sb.Append(table.IsMultiFactor
+            ? "multiple correlation R of an OLS fit (F-test p)"
+            : "Spearman r and p (paper), Pearson r and p; mean and sample variance (n-1) over the levels");
+        sb.Append(Inv($"; significant: p < {R(table.Alpha)}"));
+        if (table.Repetitions > 1)
+        {
+            sb.Append(Inv($"; up to {table.Repetitions} repetitions per point, statistics on the per-point means"));
+        }
+
+        sb.Append('\n');
+        foreach (ArchitectureTable a in table.Architectures)
+        {
+            sb.Append('\n');
+            if (a.SingleFactor is { } single)
+            {
+                AppendSingle(sb, Inv($"{a.Architecture}: {Count(a.Points.Count)}, {table.Factors[0]} {Level(a.Points[0].Factors[0])} .. {Level(a.Points[^1].Factors[0])}"), single);
+            }
+
+            if (a.PeakIndex is { } peak)
+            {
+                sb.Append(Inv($"MNIST-A peaks at {table.Factors[0]} {Level(a.Points[peak].Factors[0])} (point {peak}); segment I ends at the peak\n"));
+            }
+
+            foreach (SegmentTable s in a.Segments ?? [])
+            {
+                AppendSingle(sb, Inv($"{a.Architecture} segment {s.Name} [{Level(s.FirstLevel)}, {Level(s.LastLevel)}]: {Count(s.Count)}"), s.Cells);
+            }
+
+            if (a.MultiFactor is { } multi)
+            {
+                var rows = new List<string[]> { new[] { "Benchmark", "n", "R", "R2", "adj R2", "F", "df", "p", "strength", "sig" } };
+                rows.AddRange(multi.Select(c => new[]
+                {
+                    AccuracyMeasures.Name(c.Measure), Inv($"{c.Fit.N}"), F4(c.Fit.R), F4(c.Fit.RSquared), F4(c.Fit.AdjustedRSquared),
+                    G4(c.Fit.FStatistic), Inv($"{c.Fit.Df1},{c.Fit.Df2}"), G4(c.Fit.PValue), StrengthName(c.Strength), c.Significant ? "yes" : "no",
+                }));
+                sb.Append(Inv($"{a.Architecture}: {Count(a.Points.Count)}, factors {factorText}\n"));
+                AppendAligned(sb, rows);
+            }
+
+            if (table.Repetitions > 1)
+            {
+                AppendPoints(sb, a, table);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static void AppendSingle(StringBuilder sb, string title, IReadOnlyList<SingleFactorCell> cells)
+    {
+        var rows = new List<string[]> { new[] { "Benchmark", "n", "r", "p", "Pearson r", "Pearson p", "strength", "sig", "Mean", "Variance" } };
+        rows.AddRange(cells.Select(c => new[]
+        {
+            AccuracyMeasures.Name(c.Measure), Inv($"{c.Count}"), F4(c.Spearman.Coefficient), G4(c.Spearman.PValue),
+            F4(c.Pearson.Coefficient), G4(c.Pearson.PValue), StrengthName(c.Strength), c.Significant ? "yes" : "no", F4(c.Mean), G4(c.Variance),
+        }));
+        sb.Append(title).Append('\n');
+        AppendAligned(sb, rows);
+    }
+
+    private static void AppendPoints(StringBuilder sb, ArchitectureTable a, StudyTable table)
+    {
+        var header = new List<string> { "Point" };
+        header.AddRange(table.Factors);
+        header.Add("reps");
+        header.AddRange(AccuracyMeasures.All.Select(m => Inv($"{AccuracyMeasures.Name(m)} mean [{R(table.ConfidenceLevel * 100)}% CI]")));
+        var rows = new List<string[]> { header.ToArray() };
+        foreach (PointSummary p in a.Points)
+        {
+            var row = new List<string> { p.PointId };
+            row.AddRange(p.Factors.Select(Level));
+            row.Add(Inv($"{p.Seeds.Count}"));
+            row.AddRange(p.Metrics.Select(m => Inv($"{F4(m.Mean)} [{F4(m.ConfidenceLow)}, {F4(m.ConfidenceHigh)}]")));
+            rows.Add(row.ToArray());
+        }
+
+        sb.Append(Inv($"{a.Architecture}: per-point means over repetitions, t-based {R(table.ConfidenceLevel * 100)}% confidence intervals (n-1 df)\n"));
+        AppendAligned(sb, rows);
+    }
+
+    private static void AppendAligned(StringBuilder sb, List<string[]> rows)
+    {
+        int columns = rows[0].Length;
+        int[] width = new int[columns];
+        foreach (string[] row in rows)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                width[j] = Math.Max(width[j], row[j].Length);
+            }
+        }
+
+        foreach (string[] row in rows)
+        {
+            var line = new StringBuilder();
+            for (int j = 0; j < columns; j++)
+            {
+                // First column left-aligned (names), the others right-aligned (numbers).
+                line.Append(j == 0 ? row[j].PadRight(width[j]) : row[j].PadLeft(width[j]));
+                if (j < columns - 1)
+                {
+                    line.Append("  ");
+                }
+            }
+
+            sb.Append(line.ToString().TrimEnd()).Append('\n');
+        }
+
+        sb.Append('\n');
+    }
+
+    /// <summary>A value with 4 decimals (invariant), "-" when not finite.</summary>
+    internal static string F4(double value) => double.IsFinite(value) ? value.ToString("F4", CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>A value with 4 significant digits (invariant), "-" when not finite.</summary>
+    internal static string G4(double value) => double.IsFinite(value) ? value.ToString("G4", CultureInfo.InvariantCulture) : "-";
+
+    private static string Level(double value) => double.IsFinite(value) ? value.ToString("0.####", CultureInfo.InvariantCulture) : "-";
+
+    private static string Count(int points) => points == 1 ? "1 point" : Inv($"{points} points");
+
+    private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

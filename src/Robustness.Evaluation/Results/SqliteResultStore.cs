@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Robustness.Evaluation.Designs;
+
+namespace Robustness.Evaluation.Results;
+
+/// <summary>
+/// The result store in one SQLite file (Microsoft.Data.Sqlite with its bundled native e_sqlite3).
+/// Table <c>rows</c>: one row per <see cref="StudyRow.Key"/> with every field (lists as JSON text);
+/// table <c>studies</c>: the design of every started study. Journal mode WAL with
+/// <c>synchronous = FULL</c>: every <see cref="Add"/> is one transaction that is on disk when it
+/// returns, and a process killed at any moment (kill -9) leaves the database as of its last commit.
+/// </summary>
+/// <remarks>
+/// Why FULL and not NORMAL: in WAL mode NORMAL is already safe against a killed process (the WAL is
+/// only appended to, and an incomplete tail is ignored on recovery); it is not durable against a power
+/// loss or an OS crash, which may lose the last commits. A row costs seconds to hours of training and
+/// one extra fsync per row costs milliseconds, so FULL (durable commits) is the better trade.
+/// Connections are opened without pooling so that disposing the store releases the file.
+/// </remarks>
+public sealed class SqliteResultStore : IResultStore
+{
+    /// <summary>The schema version written to <c>PRAGMA user_version</c>.</summary>
+    public const int SchemaVersion = 1;
+
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+
+    private static readonly string[] _columns =
+    [
+        "key", "study", "question", "architecture", "point_id", "point_index", "seed", "repetition",
+        "gaussian_level", "fgsm_level", "class_imbalance", "label_disturbance", "reached_class_imbalance",
+        "reached_label_disturbance", "training_images", "epochs", "stop_reason", "final_loss",
+        "training_accuracy", "clean_accuracy", "benchmark_levels", "gaussian_accuracies", "fgsm_accuracies",
+        "gaussian_mean_accuracy", "fgsm_mean_accuracy", "training_seconds", "total_seconds", "completed_utc",
+        "training_report_json",
+    ];
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+
+    private SqliteResultStore(string path, SqliteConnection connection)
+    {
+        Path = path;
+        _connection = connection;
+    }
+
+    /// <inheritdoc />
+    public string Path { get; }
+
+    /// <summary>Opens a store, creating the file (and its folder) and the tables when absent.</summary>
+    /// <param name="path">The database file.</param>
+    /// <returns>The open store; dispose it to close the file.</returns>
+    /// <exception cref="InvalidDataException">The file is not a result store of this schema (the message starts with its path).</exception>
+    public static SqliteResultStore Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = System.IO.Path.GetFullPath(path);
+        string? folder = System.IO.Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 60 };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 60000;");
+            string mode = Convert.ToString(Scalar(connection, "PRAGMA journal_mode = WAL;"), CultureInfo.InvariantCulture) ?? "";
+            if (!mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException($"{full}: expected SQLite to switch to WAL journal mode, found '{mode}'.");
+            }
+
+            Execute(connection, "PRAGMA synchronous = FULL;");
+            long version = Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+            {
+                throw new InvalidDataException($"{full}: expected a result store of schema version {SchemaVersion} or older, found version {version}.");
+            }
+
+            using (var tx = connection.BeginTransaction())
+            {
+                Execute(connection, """
+                    CREATE TABLE IF NOT EXISTS rows (
+                      key TEXT PRIMARY KEY NOT NULL, study TEXT NOT NULL, question INTEGER NOT NULL, architecture TEXT NOT NULL,
+                      point_id TEXT NOT NULL, point_index INTEGER NOT NULL, seed INTEGER NOT NULL, repetition INTEGER NOT NULL,
+                      gaussian_level REAL NOT NULL, fgsm_level REAL NOT NULL, class_imbalance REAL, label_disturbance REAL NOT NULL,
+                      reached_class_imbalance REAL NOT NULL, reached_label_disturbance REAL NOT NULL, training_images INTEGER NOT NULL,
+                      epochs INTEGER NOT NULL, stop_reason TEXT NOT NULL, final_loss REAL NOT NULL, training_accuracy REAL NOT NULL,
+                      clean_accuracy REAL NOT NULL, benchmark_levels TEXT NOT NULL, gaussian_accuracies TEXT NOT NULL,
+                      fgsm_accuracies TEXT NOT NULL, gaussian_mean_accuracy REAL NOT NULL, fgsm_mean_accuracy REAL NOT NULL,
+                      training_seconds REAL NOT NULL, total_seconds REAL NOT NULL, completed_utc TEXT NOT NULL,
+                      training_report_json TEXT NOT NULL);
+                    CREATE INDEX IF NOT EXISTS rows_study ON rows (study, architecture, point_index, repetition);
+                    CREATE TABLE IF NOT EXISTS studies (
+                      name TEXT PRIMARY KEY NOT NULL, question INTEGER NOT NULL, design_json TEXT NOT NULL,
+                      planned_runs INTEGER NOT NULL, data_json TEXT NOT NULL, created_utc TEXT NOT NULL);
+                    """, tx);
+                Execute(connection, $"PRAGMA user_version = {SchemaVersion};", tx);
+                tx.Commit();
+            }
+
+            return new SqliteResultStore(full, connection);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new InvalidDataException($"{full}: expected a SQLite result store, found an error: {e.Message}", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool Contains(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM rows WHERE key = $key LIMIT 1;";
+            command.Parameters.AddWithValue("$key", key);
+            return command.ExecuteScalar() is not null;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool Add(StudyRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.BenchmarkLevels.Count != row.GaussianAccuracies.Count || row.BenchmarkLevels.Count != row.FgsmAccuracies.Count)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Row '{row.Key}': {row.BenchmarkLevels.Count} benchmark levels need as many Gaussian and FGSM accuracies; {row.GaussianAccuracies.Count} and {row.FgsmAccuracies.Count} were given."), nameof(row));
+        }
+
+        lock (_lock)
+        {
+            using var tx = _connection.BeginTransaction();
+            using var command = _connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = $"INSERT OR IGNORE INTO rows ({string.Join(", ", _columns)}) VALUES ({string.Join(", ", _columns.Select(c => "$" + c))});";
+            object?[] values =
+            [
+                row.Key, row.Study, (int)row.Question, row.Architecture, row.PointId, row.PointIndex, unchecked((long)row.Seed), row.Repetition,
+                row.GaussianLevel, row.FgsmLevel, row.ClassImbalance, row.LabelDisturbance, row.ReachedClassImbalance,
+                row.ReachedLabelDisturbance, row.TrainingImages, row.Epochs, row.StopReason, row.FinalLoss,
+                row.TrainingAccuracy, row.CleanAccuracy, ToJson(row.BenchmarkLevels), ToJson(row.GaussianAccuracies), ToJson(row.FgsmAccuracies),
+                row.GaussianMeanAccuracy, row.FgsmMeanAccuracy, row.TrainingSeconds, row.TotalSeconds,
+                row.CompletedUtc.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture), row.TrainingReportJson,
+            ];
+            for (int i = 0; i < _columns.Length; i++)
+            {
+                command.Parameters.AddWithValue("$" + _columns[i], values[i] ?? DBNull.Value);
+            }
+
+            int added = command.ExecuteNonQuery();
+            tx.Commit();
+            return added == 1;
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<StudyRow> Rows(string? study = null)
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"SELECT {string.Join(", ", _columns)} FROM rows {(study is null ? "" : "WHERE study = $study ")}ORDER BY study, architecture, point_index, repetition, key;";
+            if (study is not null)
+            {
+                command.Parameters.AddWithValue("$study", study);
+            }
+
+            var rows = new List<StudyRow>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(new StudyRow(
+                    reader.GetString(0), reader.GetString(1), (ResearchQuestion)reader.GetInt32(2), reader.GetString(3),
+                    reader.GetString(4), reader.GetInt32(5), unchecked((ulong)reader.GetInt64(6)), reader.GetInt32(7),
+                    reader.GetDouble(8), reader.GetDouble(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetDouble(11),
+                    reader.GetDouble(12), reader.GetDouble(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetString(16),
+                    reader.GetDouble(17), reader.GetDouble(18), reader.GetDouble(19), FromJson(reader.GetString(20)),
+                    FromJson(reader.GetString(21)), FromJson(reader.GetString(22)), reader.GetDouble(23), reader.GetDouble(24),
+                    reader.GetDouble(25), reader.GetDouble(26),
+                    DateTimeOffset.Parse(reader.GetString(27), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), reader.GetString(28)));
+            }
+
+            return rows;
+        }
+    }
+
+    /// <inheritdoc />
+    public StoredStudy RecordStudy(StoredStudy study)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        lock (_lock)
+        {
+            using var tx = _connection.BeginTransaction();
+            var existing = ReadStudies(study.Name, tx).FirstOrDefault();
+            if (existing is not null)
+            {
+                if (!string.Equals(existing.DesignJson, study.DesignJson, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"{Path}: study '{study.Name}' is stored with another design; run it with the stored settings, or give another --store or study name. Stored: {existing.DesignJson}; given: {study.DesignJson}");
+                }
+
+                if (!string.Equals(existing.DataJson, study.DataJson, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"{Path}: study '{study.Name}' is stored with other data; run it on the same data, or give another --store or study name. Stored: {existing.DataJson}; given: {study.DataJson}");
+                }
+
+                tx.Commit();
+                return existing;
+            }
+
+            using var command = _connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "INSERT INTO studies (name, question, design_json, planned_runs, data_json, created_utc) VALUES ($n, $q, $d, $p, $data, $c);";
+            command.Parameters.AddWithValue("$n", study.Name);
+            command.Parameters.AddWithValue("$q", study.Question);
+            command.Parameters.AddWithValue("$d", study.DesignJson);
+            command.Parameters.AddWithValue("$p", study.PlannedRuns);
+            command.Parameters.AddWithValue("$data", study.DataJson);
+            command.Parameters.AddWithValue("$c", study.CreatedUtc.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+            tx.Commit();
+            return study;
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<StoredStudy> Studies()
+    {
+        lock (_lock)
+        {
+            return ReadStudies(null, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ExportCsv(TextWriter writer, string? study = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(string.Join(',', _columns));
+        writer.Write('\n');
+        var c = CultureInfo.InvariantCulture;
+        foreach (var r in Rows(study))
+        {
+            string[] fields =
+            [
+                r.Key, r.Study, ((int)r.Question).ToString(c), r.Architecture, r.PointId, r.PointIndex.ToString(c), r.Seed.ToString(c),
+                r.Repetition.ToString(c), D(r.GaussianLevel), D(r.FgsmLevel), r.ClassImbalance is { } ci ? D(ci) : "", D(r.LabelDisturbance),
+                D(r.ReachedClassImbalance), D(r.ReachedLabelDisturbance), r.TrainingImages.ToString(c), r.Epochs.ToString(c), r.StopReason,
+                D(r.FinalLoss), D(r.TrainingAccuracy), D(r.CleanAccuracy), ToJson(r.BenchmarkLevels), ToJson(r.GaussianAccuracies),
+                ToJson(r.FgsmAccuracies), D(r.GaussianMeanAccuracy), D(r.FgsmMeanAccuracy), D(r.TrainingSeconds), D(r.TotalSeconds),
+                r.CompletedUtc.ToUniversalTime().ToString("O", c), r.TrainingReportJson,
+            ];
+            writer.Write(string.Join(',', fields.Select(Csv)));
+            writer.Write('\n');
+        }
+
+        static string D(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public void ExportJson(TextWriter writer, string? study = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(JsonSerializer.Serialize(Rows(study), new JsonSerializerOptions(_json) { WriteIndented = true }));
+        writer.Write('\n');
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> IntegrityCheck()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "PRAGMA integrity_check;";
+            var lines = new List<string>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                lines.Add(reader.GetString(0));
+            }
+
+            return lines;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    /// <summary>Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).</summary>
+    internal static string Csv(string field)
+    {
+        if (field.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        {
+            return field;
+        }
+
+        return "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    private List<StoredStudy> ReadStudies(string? name, SqliteTransaction? tx)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = $"SELECT name, question, design_json, planned_runs, data_json, created_utc FROM studies {(name is null ? "" : "WHERE name = $n ")}ORDER BY name;";
+        if (name is not null)
+        {
+            command.Parameters.AddWithValue("$n", name);
+        }
+
+        var result = new List<StoredStudy>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(new StoredStudy(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
+                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)));
+        }
+
+        return result;
+    }
+
+    private static string ToJson(IReadOnlyList<double> values) => JsonSerializer.Serialize(values, _json);
+
+    private static double[] FromJson(string json) => JsonSerializer.Deserialize<double[]>(json, _json) ?? [];
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

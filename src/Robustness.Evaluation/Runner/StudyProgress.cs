@@ -1,0 +1,92 @@
+namespace Robustness.Evaluation.Runner;
+
+/// <summary>What the runner is doing.</summary>
+public enum StudyStage
+{
+    /// <summary>Training (or loading) the clean model of an architecture (the FGSM source).</summary>
+    CleanModel,
+
+    /// <summary>Building or loading the benchmark suites of an architecture.</summary>
+    Suites,
+
+    /// <summary>Building a run's training set.</summary>
+    TrainingSet,
+
+    /// <summary>An epoch of a run's training finished.</summary>
+    Epoch,
+
+    /// <summary>Scoring a run's model on the suites.</summary>
+    Scoring,
+
+    /// <summary>A run finished and its row was stored.</summary>
+    RunFinished,
+}
+
+/// <summary>A progress report of <see cref="StudyRunner"/>.</summary>
+/// <param name="Stage">The stage.</param>
+/// <param name="Study">The study's name.</param>
+/// <param name="Architecture">The architecture.</param>
+/// <param name="RunNumber">The run's position in the whole design, from 1 (0 for the clean model and the suites).</param>
+/// <param name="RunCount">Runs in the whole design.</param>
+/// <param name="PointId">The design point (null for the clean model and the suites).</param>
+/// <param name="Seed">The run's seed (null for the clean model and the suites).</param>
+/// <param name="Epoch">The epoch that finished (Epoch stage), else 0.</param>
+/// <param name="MaxEpochs">The most epochs of the training, else 0.</param>
+/// <param name="FinishedRuns">Runs stored so far (earlier sessions included).</param>
+/// <param name="Elapsed">Time since this session of the runner started.</param>
+/// <param name="Eta">Estimated time to the end: the mean time of the runs finished in this session times the runs left; null before the first.</param>
+/// <param name="Message">One line for people.</param>
+public sealed record StudyProgress(
+    StudyStage Stage,
+    string Study,
+    string Architecture,
+    int RunNumber,
+    int RunCount,
+    string? PointId,
+    ulong? Seed,
+    int Epoch,
+    int MaxEpochs,
+    int FinishedRuns,
+    TimeSpan Elapsed,
+    TimeSpan? Eta,
+    string Message);
+
+/// <summary>What a call of <see cref="StudyRunner.Run"/> did.</summary>
+/// <param name="Study">The study's name.</param>
+/// <param name="PlannedRuns">Runs in the design.</param>
+/// <param name="SkippedRuns">Runs already in the store at the start (not run again).</param>
+/// <param name="CompletedRuns">Runs finished and stored by this call.</param>
+/// <param name="CleanModelsTrained">Clean models trained by this call.</param>
+/// <param name="CleanModelsLoaded">Clean models loaded from their checkpoint.</param>
+/// <param name="SuitesBuilt">Benchmark suites built (and cached) by this call.</param>
+/// <param name="SuitesLoaded">Benchmark suites loaded from the cache.</param>
+/// <param name="Elapsed">Wall time of the call.</param>
+public sealed record StudyRunSummary(
+    string Study,
+    int PlannedRuns,
+    int SkippedRuns,
+    int CompletedRuns,
+    int CleanModelsTrained,
+    int CleanModelsLoaded,
+    int SuitesBuilt,
+    int SuitesLoaded,
+    TimeSpan Elapsed);
+
+/// <summary>Settings of one call of <see cref="StudyRunner.Run"/> that are not part of the design.</summary>
+public sealed record StudyRunOptions
+{
+    /// <summary>The study's work folder: clean-model checkpoints (<c>{work}/{study}/{architecture}-clean.bin</c>) and, by default, the suite cache.</summary>
+    public required string WorkDirectory { get; init; }
+
+    /// <summary>The suite cache folder; default <c>{work}/suites</c>.</summary>
+    public string? SuiteCacheDirectory { get; init; }
+
+    /// <summary>The l2 levels of the Gaussian and FGSM suites; default <see cref="EvaluationOptions.Levels"/>.</summary>
+    public IReadOnlyList<double>? BenchmarkLevels { get; init; }
+
+    /// <summary>The Gaussian suite's noise seed; default <see cref="EvaluationOptions.Seed"/>.</summary>
+    public ulong? BenchmarkSeed { get; init; }
+
+    /// <summary>Score MNIST-A white-box (FGSM against each scored model); default <see cref="EvaluationOptions.WhiteBoxFgsm"/>.</summary>
+    public bool? WhiteBoxFgsm { get; init; }
+}

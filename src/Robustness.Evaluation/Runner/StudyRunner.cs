@@ -1,0 +1,370 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Robustness.Data;
+using Robustness.Evaluation.Benchmarks;
+using Robustness.Evaluation.Designs;
+using Robustness.Evaluation.Results;
+using Robustness.Evaluation.Training;
+using Robustness.Models;
+using Robustness.Randomness;
+using Robustness.Perturbations;
+
+namespace Robustness.Evaluation.Runner;
+
+/// <summary>
+/// Runs a study: per architecture, trains (or reloads) the clean model, builds or loads the three
+/// benchmark suites through a <see cref="SuiteCache"/>, then for every design run that the store does
+/// not hold yet builds the training set, trains, scores and stores one <see cref="StudyRow"/>.
+/// Resumable and deterministic (see docs/evaluation.md, "Runner and result store").
+/// </summary>
+/// <remarks>
+/// Seeds: the clean model of an architecture is initialised and trained with the design's first seed.
+/// A run with seed s initialises its model with s, shuffles batches with s, picks the training-set
+/// images with s (<see cref="ITrainingSetFactory"/>), and draws the Gaussian noise of its added images
+/// with <c>Derive(s, 0x6761757373)</c> (xoshiro256**). The clean point's run with the first seed trains
+/// exactly the clean model (same data, same seeds), so its row reuses the clean model instead of
+/// training it a second time.
+/// </remarks>
+public sealed partial class StudyRunner
+{
+    /// <summary>The stream from which a run's Gaussian training noise seed is derived ("gauss").</summary>
+    public const ulong GaussianNoiseStream = 0x67_61_75_73_73;
+
+    private static readonly Regex _tempName = TempNameRegex();
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private readonly IModelFactory _factory;
+    private readonly ModelTrainer _trainer;
+    private readonly BenchmarkBuilder _builder;
+    private readonly ITrainingSetFactory _sets;
+    private readonly PerturbationOptions _perturbation;
+    private readonly IL2LevelSolver _solver;
+    private readonly FgsmOptions _fgsm;
+    private readonly EvaluationOptions _evaluation;
+    private readonly ILogger<StudyRunner> _logger;
+
+    /// <summary>Creates a runner from its services (as registered by <c>AddRobustnessEvaluation</c>).</summary>
+    /// <param name="factory">Creates the models.</param>
+    /// <param name="trainer">Trains them (its <see cref="ModelOptions"/> fix device and thread count).</param>
+    /// <param name="builder">Builds the benchmark suites.</param>
+    /// <param name="sets">Builds the training sets.</param>
+    /// <param name="perturbation">The Gaussian perturbation's settings (the runner sets the seed per run).</param>
+    /// <param name="solver">The l2-level solver of the Gaussian training images.</param>
+    /// <param name="fgsm">The FGSM settings of the training images.</param>
+    /// <param name="evaluation">Default suite levels, seed and white-box setting.</param>
+    /// <param name="logger">The log.</param>
+    public StudyRunner(IModelFactory factory, ModelTrainer trainer, BenchmarkBuilder builder, ITrainingSetFactory sets, PerturbationOptions perturbation,
+        IL2LevelSolver solver, FgsmOptions fgsm, EvaluationOptions evaluation, ILogger<StudyRunner> logger)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(trainer);
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(sets);
+        ArgumentNullException.ThrowIfNull(perturbation);
+        ArgumentNullException.ThrowIfNull(solver);
+        ArgumentNullException.ThrowIfNull(fgsm);
+        ArgumentNullException.ThrowIfNull(evaluation);
+        ArgumentNullException.ThrowIfNull(logger);
+        _factory = factory;
+        _trainer = trainer;
+        _builder = builder;
+        _sets = sets;
+        _perturbation = perturbation;
+        _solver = solver;
+        _fgsm = fgsm;
+        _evaluation = evaluation;
+        _logger = logger;
+    }
+
+    /// <summary>A runner without DI: default perturbation, FGSM and evaluation settings, the given model settings.</summary>
+    /// <param name="modelOptions">Device and thread count (set <see cref="ModelOptions.Threads"/> for reproducible CPU results).</param>
+    /// <param name="loggerFactory">The log; none when null.</param>
+    /// <returns>The runner.</returns>
+    public static StudyRunner CreateDefault(ModelOptions modelOptions, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelOptions);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var perturbation = new PerturbationOptions();
+        var fgsm = new FgsmOptions { BatchSize = modelOptions.FgsmBatchSize };
+        var evaluation = new EvaluationOptions();
+        return new StudyRunner(ModelFactory.CreateDefault(modelOptions), new ModelTrainer(modelOptions, loggerFactory.CreateLogger<ModelTrainer>()),
+            new BenchmarkBuilder(perturbation, ExactL2LevelSearch.Default, fgsm, evaluation), new TrainingSetFactory(), perturbation,
+            ExactL2LevelSearch.Default, fgsm, evaluation, loggerFactory.CreateLogger<StudyRunner>());
+    }
+
+    /// <summary>Runs every run of <paramref name="design"/> that <paramref name="store"/> does not hold yet.</summary>
+    /// <param name="design">The design.</param>
+    /// <param name="data">The clean training and test sets (already cut to the design's sizes).</param>
+    /// <param name="store">Where rows go; the study and its design are recorded there first.</param>
+    /// <param name="options">Work folder and suite settings.</param>
+    /// <param name="progress">Progress reports (clean model, suites, training set, every epoch, scoring, each stored row).</param>
+    /// <param name="cancellationToken">Cancels between batches; finished rows stay stored.</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="InvalidOperationException">The store holds the study with another design or other data.</exception>
+    public StudyRunSummary Run(StudyDesign design, StudyData data, IResultStore store, StudyRunOptions options, IProgress<StudyProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.WorkDirectory);
+        var clock = Stopwatch.StartNew();
+        var runs = design.Runs();
+        IReadOnlyList<double> levels = options.BenchmarkLevels ?? _evaluation.Levels;
+        BenchmarkLevels.Validate(levels);
+        ulong suiteSeed = options.BenchmarkSeed ?? _evaluation.Seed;
+        bool whiteBox = options.WhiteBoxFgsm ?? _evaluation.WhiteBoxFgsm;
+        string study = design.StudyName;
+        string work = Path.GetFullPath(options.WorkDirectory);
+        string modelFolder = Path.Combine(work, SafeName(study));
+        string suiteFolder = Path.GetFullPath(options.SuiteCacheDirectory ?? Path.Combine(work, "suites"));
+        Directory.CreateDirectory(modelFolder);
+        Directory.CreateDirectory(suiteFolder);
+        RemoveStaleTemporaries(modelFolder);
+        RemoveStaleTemporaries(suiteFolder);
+
+        string dataJson = JsonSerializer.Serialize(new
+        {
+            data = JsonDocument.Parse(data.IdentityJson()).RootElement,
+            benchmarkLevels = levels,
+            benchmarkSeed = suiteSeed,
+            whiteBoxFgsm = whiteBox,
+        });
+        store.RecordStudy(new StoredStudy(study, (int)design.Question, StudyDesignJson.Serialize(design), runs.Count, dataJson, DateTimeOffset.UtcNow));
+        var todo = runs.Select((r, i) => (Run: r, Number: i + 1)).Where(r => !store.Contains(r.Run.Key)).ToList();
+        int skipped = runs.Count - todo.Count;
+        int finished = skipped;
+        LogStart(study, runs.Count, skipped, data.Description);
+
+        var cache = new SuiteCache(suiteFolder);
+        int trained = 0, loaded = 0, completed = 0;
+        var sessionRunTimes = new List<double>();
+        ulong cleanSeed = design.Seeds[0];
+        foreach (string architecture in design.Architectures)
+        {
+            var archRuns = todo.Where(r => r.Run.Architecture == architecture).ToList();
+            if (archRuns.Count == 0)
+            {
+                continue;
+            }
+
+            Report(progress, new StudyProgress(StudyStage.CleanModel, study, architecture, 0, runs.Count, null, null, 0, design.MaxEpochs, finished, clock.Elapsed, null,
+                $"{architecture}: clean model (FGSM source)"));
+            var clean = GetCleanModel(design, architecture, cleanSeed, data.Train, modelFolder, progress, cancellationToken);
+            using var cleanModel = clean.Model;
+            if (clean.Trained)
+            {
+                trained++;
+            }
+            else
+            {
+                loaded++;
+            }
+
+            Report(progress, new StudyProgress(StudyStage.Suites, study, architecture, 0, runs.Count, null, null, 0, design.MaxEpochs, finished, clock.Elapsed, null,
+                $"{architecture}: benchmark suites (clean, Gaussian, FGSM; {levels.Count} levels)"));
+            var cleanSuite = cache.GetOrBuildClean(_builder, data.Test, cancellationToken);
+            var gaussianSuite = cache.GetOrBuildGaussian(_builder, data.Test, suiteSeed, levels, null, cancellationToken);
+            IRobustnessBenchmark fgsmSuite = whiteBox
+                ? _builder.CreateWhiteBoxFgsm(data.Test, levels)
+                : cache.GetOrBuildFgsm(_builder, data.Test, cleanModel, ReferenceModelFingerprint.FromCheckpoint(clean.Path), levels, null, cancellationToken);
+            var fgsmSource = new FgsmPerturbation(cleanModel, _fgsm, _solver);
+
+            foreach (var (run, number) in archRuns)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var runClock = Stopwatch.StartNew();
+                TimeSpan? Eta() => sessionRunTimes.Count == 0 ? null
+                    : TimeSpan.FromSeconds(sessionRunTimes.Average() * (runs.Count - finished));
+                string label = string.Create(CultureInfo.InvariantCulture, $"[{number}/{runs.Count}] {run.Point.Id} {architecture} s{run.Seed}");
+                Report(progress, new StudyProgress(StudyStage.TrainingSet, study, architecture, number, runs.Count, run.Point.Id, run.Seed, 0, design.MaxEpochs, finished, clock.Elapsed, Eta(),
+                    $"{label}: building the training set"));
+                var gaussian = new GaussianNoisePerturbation(_perturbation with { Seed = Xoshiro256StarStar.Derive(run.Seed, GaussianNoiseStream) }, _solver);
+                var set = _sets.Build(data.Train, run.Point, run.Seed, gaussian, run.Point.NeedsFgsm ? fgsmSource : null, cancellationToken);
+
+                ImageClassifier? own = null;
+                try
+                {
+                    TrainingReport report;
+                    ImageClassifier model;
+                    if (run.Point.IsClean && run.Seed == cleanSeed)
+                    {
+                        model = cleanModel;
+                        report = clean.Report;
+                    }
+                    else
+                    {
+                        own = _factory.Create(architecture, run.Seed, new ImageShape(data.Train.Height, data.Train.Width, data.Train.ClassCount));
+                        model = own;
+                        var epochs = new Progress(e => Report(progress, new StudyProgress(StudyStage.Epoch, study, architecture, number, runs.Count, run.Point.Id, run.Seed, e.Epoch, e.MaxEpochs, finished, clock.Elapsed, Eta(),
+                            $"{label}: {e}")));
+                        report = _trainer.Train(model, set.Images, TrainingOptionsFor(design, run.Seed), epochs, cancellationToken);
+                    }
+
+                    Report(progress, new StudyProgress(StudyStage.Scoring, study, architecture, number, runs.Count, run.Point.Id, run.Seed, report.Epochs, design.MaxEpochs, finished, clock.Elapsed, Eta(),
+                        $"{label}: scoring"));
+                    var cleanScore = cleanSuite.Score(model, cancellationToken);
+                    var gaussianScore = gaussianSuite.Score(model, cancellationToken);
+                    var fgsmScore = fgsmSuite.Score(model, cancellationToken);
+                    var row = new StudyRow(
+                        run.Key, study, design.Question, architecture, run.Point.Id, run.Point.Index, run.Seed, run.Repetition,
+                        run.Point.GaussianLevel, run.Point.FgsmLevel, run.Point.ClassImbalance, run.Point.LabelDisturbance,
+                        set.Report.ClassImbalance, set.Report.LabelDisturbance, set.Images.Count, report.Epochs, report.StopReason.ToString(),
+                        report.FinalLoss, report.TrainingAccuracy, cleanScore.Accuracy, [.. levels],
+                        [.. gaussianScore.Levels.Select(l => l.Accuracy)], [.. fgsmScore.Levels.Select(l => l.Accuracy)],
+                        gaussianScore.MeanAccuracy, fgsmScore.MeanAccuracy, report.Duration.TotalSeconds, runClock.Elapsed.TotalSeconds,
+                        DateTimeOffset.UtcNow, JsonSerializer.Serialize(report, _json));
+                    store.Add(row);
+                    completed++;
+                    finished++;
+                    sessionRunTimes.Add(runClock.Elapsed.TotalSeconds);
+                    LogRow(run.Key, row.TrainingAccuracy, row.CleanAccuracy, row.GaussianMeanAccuracy, row.FgsmMeanAccuracy, runClock.Elapsed.TotalSeconds);
+                    Report(progress, new StudyProgress(StudyStage.RunFinished, study, architecture, number, runs.Count, run.Point.Id, run.Seed, report.Epochs, design.MaxEpochs, finished, clock.Elapsed, Eta(),
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"{label}: stored; test {row.CleanAccuracy:P2}, MNIST-C {row.GaussianMeanAccuracy:P2}, MNIST-A {row.FgsmMeanAccuracy:P2}, {runClock.Elapsed.TotalSeconds:F1} s")));
+                }
+                finally
+                {
+                    own?.Dispose();
+                }
+            }
+        }
+
+        var summary = new StudyRunSummary(study, runs.Count, skipped, completed, trained, loaded, cache.BuildCount, cache.LoadCount, clock.Elapsed);
+        LogDone(study, completed, skipped, clock.Elapsed.TotalSeconds);
+        return summary;
+    }
+
+    /// <summary>The training options of a run: the trainer's defaults with the design's epoch cap and the run's seed.</summary>
+    /// <param name="design">The design.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <returns>The options.</returns>
+    public TrainingOptions TrainingOptionsFor(StudyDesign design, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        return _trainer.DefaultTrainingOptions with { MaxEpochs = design.MaxEpochs, Seed = seed };
+    }
+
+    /// <summary>The clean model's checkpoint path in a study's work folder.</summary>
+    /// <param name="workDirectory">The work folder.</param>
+    /// <param name="study">The study's name.</param>
+    /// <param name="architecture">The architecture.</param>
+    /// <returns>The weights path (its sidecar is the path + ".json").</returns>
+    public static string CleanCheckpointPath(string workDirectory, string study, string architecture) =>
+        Path.Combine(Path.GetFullPath(workDirectory), SafeName(study), $"{SafeName(architecture)}-clean.bin");
+
+    private (ImageClassifier Model, TrainingReport Report, string Path, bool Trained) GetCleanModel(
+        StudyDesign design, string architecture, ulong seed, ImageSet train, string folder, IProgress<StudyProgress>? progress, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(folder, $"{SafeName(architecture)}-clean.bin");
+        var training = TrainingOptionsFor(design, seed);
+        string fingerprint = DataFingerprint.Compute(train);
+        if (File.Exists(path) && File.Exists(ModelCheckpoint.SidecarPath(path)))
+        {
+            try
+            {
+                var metadata = ModelCheckpoint.ReadMetadata(path);
+                if (metadata.DataFingerprint == fingerprint && metadata.InitSeed == seed && metadata.Training == training && metadata.TrainingReport is { } stored)
+                {
+                    var model = ModelCheckpoint.Load(path, _factory, architecture);
+                    LogCleanLoaded(architecture, path);
+                    return (model, stored, path, false);
+                }
+
+                LogCleanStale(architecture, path);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or JsonException)
+            {
+                LogCleanUnreadable(architecture, path, e.Message);
+            }
+        }
+
+        var clean = _factory.Create(architecture, seed, new ImageShape(train.Height, train.Width, train.ClassCount));
+        try
+        {
+            var epochs = new Progress(e => Report(progress, new StudyProgress(StudyStage.Epoch, design.StudyName, architecture, 0, 0, null, null, e.Epoch, e.MaxEpochs, 0, TimeSpan.Zero, null,
+                $"{architecture} clean model: {e}")));
+            var report = _trainer.Train(clean, train, training, epochs, cancellationToken);
+            ModelCheckpoint.Save(clean, path, new CheckpointMetadata
+            {
+                Architecture = clean.Architecture,
+                InputShape = clean.InputShape,
+                InitSeed = seed,
+                Training = training,
+                TrainingReport = report,
+                DataName = train.Name,
+                DataFingerprint = fingerprint,
+            });
+            return (clean, report, path, true);
+        }
+        catch
+        {
+            clean.Dispose();
+            throw;
+        }
+    }
+
+    private void RemoveStaleTemporaries(string folder)
+    {
+        foreach (string entry in Directory.EnumerateFileSystemEntries(folder))
+        {
+            if (!_tempName.IsMatch(Path.GetFileName(entry)))
+            {
+                continue;
+            }
+
+            if (Directory.Exists(entry))
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+            else
+            {
+                File.Delete(entry);
+            }
+
+            LogTempRemoved(entry);
+        }
+    }
+
+    private static void Report(IProgress<StudyProgress>? progress, StudyProgress value) => progress?.Report(value);
+
+    private static string SafeName(string name) =>
+        string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+
+    [GeneratedRegex("^\\..+\\.[0-9a-f]{32}\\.tmp$")]
+    private static partial Regex TempNameRegex();
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Study {Study}: {Planned} runs planned, {Skipped} already stored; data: {Data}")]
+    private partial void LogStart(string study, int planned, int skipped, string data);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Stored {Key}: training {Training:P2}, test {Clean:P2}, MNIST-C {Gaussian:P2}, MNIST-A {Fgsm:P2} ({Seconds:F1} s)")]
+    private partial void LogRow(string key, double training, double clean, double gaussian, double fgsm, double seconds);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Study {Study} done: {Completed} runs stored now, {Skipped} were already stored ({Seconds:F1} s)")]
+    private partial void LogDone(string study, int completed, int skipped, double seconds);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "{Architecture}: clean model loaded from {Path}")]
+    private partial void LogCleanLoaded(string architecture, string path);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "{Architecture}: the checkpoint {Path} was made with other data, seed or training options; training the clean model again")]
+    private partial void LogCleanStale(string architecture, string path);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Architecture}: the checkpoint {Path} cannot be read ({Reason}); training the clean model again")]
+    private partial void LogCleanUnreadable(string architecture, string path, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Removed the temporary {Path} left by an interrupted run")]
+    private partial void LogTempRemoved(string path);
+
+    /// <summary>Forwards epochs synchronously (System.Progress would post to the thread pool and reorder reports).</summary>
+    private sealed class Progress(Action<EpochSummary> report) : IProgress<EpochSummary>
+    {
+        public void Report(EpochSummary value) => report(value);
+    }
+}
