@@ -38,7 +38,7 @@ public sealed class CorrelationAnalyzer : ICorrelationAnalyzer
 
         double[] rx = Ranks.Average(xs);
         double[] ry = Ranks.Average(ys);
-        double rho = CorrCoef(rx, ry);
+        double rho = PerfectRankAgreement(rx, ry) ?? CorrCoef(rx, ry);
         if (pValueMethod == SpearmanPValueMethod.ExactPermutation)
         {
             return new CorrelationResult(CorrelationMethod.Spearman, xs.Length, rho, SpearmanExact.TwoSided(rx, ry), PValueMethod.ExactPermutation, CorrelationStatus.Ok);
@@ -98,6 +98,25 @@ public sealed class CorrelationAnalyzer : ICorrelationAnalyzer
     }
 
     /// <summary>Pearson r exactly as SciPy 1.10 computes it: dot(xm / |xm|, ym / |ym|), clipped to [-1, 1].</summary>
+    /// <summary>
+    /// +1 when the rank vectors are equal, -1 when one is the other reversed (r_x + r_y = n + 1 for
+    /// every pair), else null. Rounding in the coefficient would otherwise give 1 - 1e-16 and a tiny
+    /// non-zero p where a perfect rank correlation has p = 0 exactly.
+    /// </summary>
+    private static double? PerfectRankAgreement(double[] rx, double[] ry)
+    {
+        bool same = true;
+        bool reversed = true;
+        double sum = rx.Length + 1.0;
+        for (int i = 0; i < rx.Length && (same || reversed); i++)
+        {
+            same &= rx[i] == ry[i];
+            reversed &= rx[i] + ry[i] == sum;
+        }
+
+        return same ? 1.0 : reversed ? -1.0 : null;
+    }
+
     internal static double PearsonCoefficient(double[] x, double[] y)
     {
         int n = x.Length;

@@ -116,4 +116,19 @@ public sealed class EdgeCaseTests
         custom.AddRobustnessStatistics();
         Assert.That(custom.Single(d => d.ServiceType == typeof(ICorrelationAnalyzer)).ImplementationInstance, Is.SameAs(mine));
     }
+
+    [Test]
+    public void Spearman_GivesExactlyOneAndZeroP_ForAPerfectMonotoneSeriesOfSeven()
+    {
+        // Pearson on these ranks rounds to 1 - 2e-16 (p ~ 1e-39); SciPy prints rho = 1, p = 0.
+        double[] level = [0, 2, 4, 6, 8, 10, 12];
+        double[] accuracy = [0.61, 0.70, 0.74, 0.80, 0.86, 0.9, 0.95];
+        var analyzer = new CorrelationAnalyzer();
+
+        CorrelationResult up = analyzer.Spearman(level, accuracy);
+        CorrelationResult down = analyzer.Spearman(level, accuracy.Select(a => -a).ToArray());
+
+        Assert.That((up.Coefficient, up.PValue), Is.EqualTo((1.0, 0.0)));
+        Assert.That((down.Coefficient, down.PValue), Is.EqualTo((-1.0, 0.0)));
+    }
 }
