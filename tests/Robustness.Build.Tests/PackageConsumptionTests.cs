@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Robustness.Build.Tests;
+
+/// <summary>
+/// Packs the five libraries into a temporary folder feed and builds and runs a fresh console project
+/// outside the repository that references them from there (docs/packaging.md). The version is unique
+/// (0.1.0-test.TIMESTAMP) so the shared NuGet cache never serves a stale package; the test removes that
+/// version from the cache afterwards. The consumer runs a LeNet-5 forward pass, so on GCC &lt; 13 it also
+/// proves that the compat step shipped in Robustness.Models' buildTransitive folder reaches a project
+/// that references the package only transitively (through Robustness.Evaluation).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class PackageConsumptionTests
+{
+    private static readonly string[] _libraries =
+        ["Robustness.Data", "Robustness.Perturbations", "Robustness.Models", "Robustness.Statistics", "Robustness.Evaluation"];
+
+    private string _tempFolder = "";
+    private string _version = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _tempFolder = Directory.CreateTempSubdirectory("robustness-pack-").FullName;
+        _version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)
+            + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        Directory.Delete(_tempFolder, recursive: true);
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (string id in _libraries)
+        {
+            string idFolder = Path.Combine(cache, id.ToLowerInvariant());
+            string folder = Path.Combine(idFolder, _version);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            if (Directory.Exists(idFolder) && !Directory.EnumerateFileSystemEntries(idFolder).Any())
+            {
+                Directory.Delete(idFolder);
+            }
+        }
+    }
+
+    [Test]
+    public void Packages_BuildAndRun_InAFreshConsoleProject_FromAFolderFeed()
+    {
+        string feed = Path.Combine(_tempFolder, "feed");
+        string filter = WriteSolutionFilter();
+        (int packExit, string packLog) = Dotnet(_tempFolder, 600,
+            "pack", filter, "-c", "Release", "-o", feed, "-p:Version=" + _version,
+            "--artifacts-path", Path.Combine(_tempFolder, "artifacts"));
+        Assert.That(packExit, Is.Zero, packLog);
+        Assert.That(packLog, Does.Not.Contain("warning"), packLog);
+        foreach (string id in _libraries)
+        {
+            Assert.That(File.Exists(Path.Combine(feed, $"{id}.{_version}.nupkg")), Is.True, id + " package\n" + packLog);
+            Assert.That(File.Exists(Path.Combine(feed, $"{id}.{_version}.snupkg")), Is.True, id + " symbols\n" + packLog);
+        }
+
+        string consumer = WriteConsumer(feed);
+        (int runExit, string runLog) = Dotnet(consumer, 600, "run", "-c", "Release", "-v:n", "-tl:off");
+
+        Assert.That(runExit, Is.Zero, runLog);
+        Assert.That(runLog, Does.Contain("architectures: lenet5, alexnet8"), runLog);
+        Assert.That(runLog, Does.Contain("spearman rho = 0.800000, p = 0.1041"), runLog);
+        Assert.That(runLog, Does.Contain("lenet5 predictions: 20, all in 0..9: True"), runLog);
+        Assert.That(runLog, Does.Contain("\nok\n"), runLog);
+        string generatedTargets = File.ReadAllText(Path.Combine(consumer, "obj", "Consumer.csproj.nuget.g.targets"));
+        Assert.That(generatedTargets, Does.Contain("buildTransitive/Robustness.Models.targets").Or.Contain("buildTransitive\\Robustness.Models.targets"),
+            "NuGet imports the compat step from Robustness.Models' buildTransitive folder");
+    }
+
+    private string WriteSolutionFilter()
+    {
+        string root = Robustness.Tests.Shared.TestData.RepositoryRoot;
+        string path = Path.Combine(_tempFolder, "libraries.slnf");
+        var filter = new
+        {
+            solution = new
+            {
+                path = Path.Combine(root, "Robustness.sln"),
+                projects = _libraries.Select(id => Path.Combine("src", id, id + ".csproj")).ToArray(),
+            },
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(filter));
+        return path;
+    }
+
+    private string WriteConsumer(string feed)
+    {
+        string folder = Path.Combine(_tempFolder, "consumer");
+        Directory.CreateDirectory(folder);
+        // Stop MSBuild's upward search for Directory.Build.* and NuGet's for nuget.config.
+        File.WriteAllText(Path.Combine(_tempFolder, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(_tempFolder, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Robustness.Evaluation" Version="{_version}" />
+                <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
+                <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="10.0.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(folder, "Program.cs"), """
+            using System.Globalization;
+            using Microsoft.Extensions.DependencyInjection;
+            using Robustness.Data.Sources;
+            using Robustness.Evaluation;
+            using Robustness.Models;
+            using Robustness.Statistics;
+
+            using var services = new ServiceCollection().AddRobustnessEvaluation().BuildServiceProvider();
+            var catalog = services.GetRequiredService<IDatasetCatalog>();
+            var digits = (SyntheticDigits)catalog.GetSource("synthetic");
+            var test = digits.Load(DatasetSplit.Test);
+            var batch = test.Subset(Enumerable.Range(0, 20).ToArray(), "batch");
+
+            var stats = services.GetRequiredService<ICorrelationAnalyzer>();
+            var rho = stats.Spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spearman rho = {rho.Coefficient:F6}, p = {rho.PValue:F4}"));
+
+            var factory = services.GetRequiredService<IModelFactory>();
+            Console.WriteLine("architectures: " + string.Join(", ", factory.Architectures));
+            using var model = factory.Create("lenet5", seed: 1);
+            int[] predictions = model.Predict(batch);
+            Console.WriteLine($"lenet5 predictions: {predictions.Length}, all in 0..9: {predictions.All(p => p is >= 0 and <= 9)}");
+            Console.WriteLine("ok");
+            """);
+        return folder;
+    }
+
+    private static (int Exit, string Log) Dotnet(string workingDirectory, int timeoutSeconds, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"dotnet {string.Join(' ', arguments)} ran over {timeoutSeconds} s:\n{output.Result}{error.Result}");
+        }
+
+        process.WaitForExit();
+        return (process.ExitCode, output.Result + error.Result);
+    }
+}
