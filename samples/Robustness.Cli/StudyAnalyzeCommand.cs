@@ -17,15 +17,7 @@ internal static class StudyAnalyzeCommand
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var rq = new Option<int>("--rq") { Description = "The research question, 1..6.", Required = true };
-        rq.Validators.Add(result =>
-        {
-            int value = result.GetValueOrDefault<int>();
-            if (value is < 1 or > 6)
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--rq must be 1..6, got {value}."));
-            }
-        });
+        var rq = CliOptions.ResearchQuestion();
         var store = new Option<string>("--store") { Description = "The SQLite result store written by 'study run'.", Required = true };
         var study = new Option<string?>("--study") { Description = "The study's name (needed when the store holds several studies of the question)." };
         var json = new Option<bool>("--json") { Description = "Print the table as one JSON object (NaN and infinities as null)." };

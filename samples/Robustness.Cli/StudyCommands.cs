@@ -19,12 +19,13 @@ internal static class StudyCommands
         study.Subcommands.Add(CreateRun(context));
         study.Subcommands.Add(CreateStatus(context));
         study.Subcommands.Add(StudyAnalyzeCommand.Create(context));
+        study.Subcommands.Add(StudyReportCommand.Create(context));
         return study;
     }
 
     private static Command CreateRun(CliContext context)
     {
-        var rq = new Option<int>("--rq") { Description = "The research question, 1 to 6.", Required = true };
+        var rq = CliOptions.ResearchQuestion();
         var arch = new Option<string?>("--arch") { Description = "Architectures, comma-separated (lenet5, alexnet8). Default: lenet5 (scaled), both (--paper)." };
         var dataset = new Option<string>("--dataset") { Description = "Dataset: mnist, fashion-mnist or synthetic.", DefaultValueFactory = _ => "mnist" };
         dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");
@@ -51,11 +52,6 @@ internal static class StudyCommands
         run.SetAction(parsed => context.Execute(parsed, () =>
         {
             int q = parsed.GetValue(rq);
-            if (q is < 1 or > 6)
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--rq must be 1 to 6; {q} was given."));
-            }
-
             int t = parsed.GetValue(threads);
             if (t < 1)
             {
@@ -108,14 +104,10 @@ internal static class StudyCommands
             IReadOnlyList<double> suiteLevels = parsed.GetValue(benchLevels) is { } b ? BenchmarkLevels.Parse(b) : BenchmarkLevels.Default;
             string storePath = Path.GetFullPath(parsed.GetValue(store)!);
             string workPath = Path.GetFullPath(parsed.GetValue(work) ?? storePath + ".work");
-            var data = LoadData(context, design, parsed.GetValue(dataset)!, parsed.GetValue(folder));
             var modelOptions = new ModelOptions { Device = parsed.GetValue(device)!, Threads = t };
             modelOptions.Validate();
-            var runner = StudyRunner.CreateDefault(modelOptions);
-            using var results = SqliteResultStore.Open(storePath);
-            var progress = new LineProgress(context.Error);
-            var summary = runner.Run(design, data, results, new StudyRunOptions { WorkDirectory = workPath, BenchmarkLevels = suiteLevels }, progress);
-            Summarize(context.Output, design, data, results, summary, storePath, workPath);
+            var data = StudyExecution.LoadData(context, design, parsed.GetValue(dataset)!, parsed.GetValue(folder));
+            StudyExecution.Run(context, design, data, modelOptions, storePath, workPath, suiteLevels);
             return RobustnessCli.Success;
         }));
         return run;
@@ -171,53 +163,5 @@ internal static class StudyCommands
     {
         // Factor levels may start at 0 and need not be l2 levels; reuse the suite-level syntax.
         return BenchmarkLevels.Parse(text);
-    }
-
-    private static StudyData LoadData(CliContext context, StudyDesign design, string datasetName, string? dataFolder)
-    {
-        IDatasetSource source = new DatasetCatalog(new DataOptions(), new DatasetLocator()).GetSource(datasetName, dataFolder);
-        ImageSet testSplit = source.Load(DatasetSplit.Test);
-        if (source.GetAvailability(DatasetSplit.Train).IsPresent)
-        {
-            return StudyData.FromSplits(design, source.Load(DatasetSplit.Train), testSplit);
-        }
-
-        if (design.TrainPerClass is not { } train || design.TestPerClass is not { } test)
-        {
-            throw new ArgumentException($"{source.Description}: the training split is absent; give --train-per-class and --test-per-class to draw both sets disjointly from the test split.");
-        }
-
-        var data = StudyData.DisjointFromOneSplit(testSplit, train, test, design.SubsetSeed);
-        context.Error.WriteLine($"note: no training split of {datasetName}; {data.Description}");
-        return data;
-    }
-
-    private static void Summarize(TextWriter o, StudyDesign design, StudyData data, IResultStore store, StudyRunSummary summary, string storePath, string workPath)
-    {
-        CultureInfo c = CultureInfo.InvariantCulture;
-        var rows = store.Rows(design.StudyName);
-        o.WriteLine(string.Create(c, $"study: {summary.Study} (RQ{(int)design.Question}), {rows.Count}/{summary.PlannedRuns} runs stored ({summary.CompletedRuns} now, {summary.SkippedRuns} before)"));
-        o.WriteLine($"data: {data.Description}");
-        o.WriteLine(string.Create(c, $"clean models: {summary.CleanModelsTrained} trained, {summary.CleanModelsLoaded} loaded; suites: {summary.SuitesBuilt} built, {summary.SuitesLoaded} loaded"));
-        o.WriteLine("key\ttraining\ttest\tmnist-c\tmnist-a\tepochs");
-        foreach (var r in rows)
-        {
-            o.WriteLine(string.Create(c, $"{r.Key}\t{r.TrainingAccuracy:F4}\t{r.CleanAccuracy:F4}\t{r.GaussianMeanAccuracy:F4}\t{r.FgsmMeanAccuracy:F4}\t{r.Epochs}"));
-        }
-
-        o.WriteLine(string.Create(c, $"time: {summary.Elapsed.TotalSeconds:F1} s"));
-        o.WriteLine($"store: {storePath}");
-        o.WriteLine($"work: {workPath}");
-    }
-
-    /// <summary>Writes each progress report as one line at once (synchronously, in order).</summary>
-    private sealed class LineProgress(TextWriter error) : IProgress<StudyProgress>
-    {
-        public void Report(StudyProgress value)
-        {
-            string eta = value.Eta is { } e ? string.Create(CultureInfo.InvariantCulture, $" (ETA {e.TotalMinutes:F1} min)") : "";
-            error.WriteLine($"{value.Message}{eta}");
-            error.Flush();
-        }
     }
 }

@@ -191,12 +191,14 @@ public sealed class StudyAnalyzeCommandTests
         Assert.That(File.ReadAllBytes(other), Is.EqualTo(before), "the other database is left as it was");
     }
 
-    [TestCase("0")]
-    [TestCase("7")]
-    public void Analyze_RejectsQuestionOutOfRange(string rq)
+    [TestCase("0", "--rq must be 1 to 6")]
+    [TestCase("7", "--rq must be 1 to 6")]
+    [TestCase("x", "'x'")]
+    public void Analyze_RejectsABadQuestion_WithOneLineAndExitCode2(string rq, string expected)
     {
         (int exit, _, string stderr) = Run("study", "analyze", "--rq", rq, "--store", Path.Combine(_temp, "x.db"));
         Assert.That(exit, Is.EqualTo(RobustnessCli.UsageError));
-        Assert.That(stderr, Does.Contain("--rq must be 1..6"));
+        Assert.That(stderr, Does.Contain(expected));
+        Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
     }
 }

@@ -136,12 +136,12 @@ public sealed class StudyCommandTests
     }
 
     [Test]
-    public void StudyRun_Fails_OnAnInvalidQuestion()
+    public void StudyRun_IsAUsageError_OnAnInvalidQuestion()
     {
         using var temp = new TempDir();
         var (exit, _, error) = CliRunner.Run("study", "run", "--rq", "7", "--store", temp.Combine("s.db"));
-        Assert.That(exit, Is.EqualTo(RobustnessCli.Failure));
-        Assert.That(error, Does.Contain("--rq must be 1 to 6; 7 was given."));
+        Assert.That(exit, Is.EqualTo(RobustnessCli.UsageError));
+        Assert.That(error, Does.Contain("--rq must be 1 to 6, got 7."));
     }
 
     private sealed class TempDir : IDisposable

@@ -1,0 +1,206 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Robustness.Cli.Reports;
+using Robustness.Data;
+using Robustness.Data.Sources;
+using Robustness.Evaluation.Benchmarks;
+using Robustness.Evaluation.Designs;
+using Robustness.Evaluation.Runner;
+using Robustness.Models;
+
+namespace Robustness.Cli;
+
+/// <summary>
+/// <c>robustness quickstart [--out DIR] [--data DIR] [--threads N] [--seed S]</c>: a scaled RQ2 (FGSM training levels
+/// 0, 2, 4, 6, 8; LeNet-5; 300 training and 100 test images per class; 5 epochs; test levels 1..6) end to end, then
+/// the report with its figures and a grid of sample images (docs/reports.md).
+/// </summary>
+internal static class QuickstartCommand
+{
+    /// <summary>The quickstart's sizes; the hidden options of the command override them (tests use tiny ones).</summary>
+    internal sealed record Settings
+    {
+        public string OutDir { get; init; } = "robustness-out";
+
+        public string? DataFolder { get; init; }
+
+        public string? Dataset { get; init; }
+
+        public int Threads { get; init; } = 2;
+
+        public ulong Seed { get; init; } = TrainingOptions.DefaultSeed;
+
+        public int TrainPerClass { get; init; } = 300;
+
+        public int TestPerClass { get; init; } = 100;
+
+        public IReadOnlyList<double> Levels { get; init; } = [0, 2, 4, 6, 8];
+
+        public IReadOnlyList<double> BenchLevels { get; init; } = [1, 2, 3, 4, 5, 6];
+
+        public int MaxEpochs { get; init; } = 5;
+    }
+
+    /// <summary>Creates the <c>quickstart</c> command.</summary>
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var defaults = new Settings();
+        var outDir = new Option<string>("--out") { Description = "The output folder (study.db, report.md, CSV files, figures/).", DefaultValueFactory = _ => defaults.OutDir };
+        var data = new Option<string?>("--data") { Description = $"Folder with the MNIST IDX files. Default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder; without MNIST, Fashion-MNIST ({DatasetLocator.DebianFashionMnistFolder}), else synthetic digits." };
+        var threads = new Option<int>("--threads") { Description = "CPU threads of libtorch.", DefaultValueFactory = _ => defaults.Threads };
+        var seed = new Option<ulong>("--seed") { Description = "The seed of the models, picks and noise.", DefaultValueFactory = _ => defaults.Seed };
+        var dataset = new Option<string?>("--dataset") { Description = "Force a dataset (mnist, fashion-mnist, synthetic).", Hidden = true };
+        dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");
+        var trainPerClass = new Option<int>("--train-per-class") { Hidden = true, DefaultValueFactory = _ => defaults.TrainPerClass };
+        var testPerClass = new Option<int>("--test-per-class") { Hidden = true, DefaultValueFactory = _ => defaults.TestPerClass };
+        var levels = new Option<string?>("--levels") { Hidden = true };
+        var benchLevels = new Option<string?>("--bench-levels") { Hidden = true };
+        var maxEpochs = new Option<int>("--max-epochs") { Hidden = true, DefaultValueFactory = _ => defaults.MaxEpochs };
+        var command = new Command("quickstart", "A scaled RQ2 (FGSM training with LeNet-5) end to end in a few minutes on a CPU: trains 5 models, scores them on MNIST-Test/C/A and writes report.md, CSV tables and figures.")
+        {
+            outDir, data, threads, seed, dataset, trainPerClass, testPerClass, levels, benchLevels, maxEpochs,
+        };
+        command.SetAction(parsed => context.Execute(parsed, () =>
+        {
+            int t = parsed.GetValue(threads);
+            if (t < 1)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--threads must be at least 1; {t} was given."));
+            }
+
+            var settings = new Settings
+            {
+                OutDir = parsed.GetValue(outDir)!,
+                DataFolder = parsed.GetValue(data),
+                Dataset = parsed.GetValue(dataset),
+                Threads = t,
+                Seed = parsed.GetValue(seed),
+                TrainPerClass = parsed.GetValue(trainPerClass),
+                TestPerClass = parsed.GetValue(testPerClass),
+                Levels = parsed.GetValue(levels) is { } l ? BenchmarkLevels.Parse(l) : defaults.Levels,
+                BenchLevels = parsed.GetValue(benchLevels) is { } b ? BenchmarkLevels.Parse(b) : defaults.BenchLevels,
+                MaxEpochs = parsed.GetValue(maxEpochs),
+            };
+            Run(context, settings);
+            return RobustnessCli.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs the quickstart and writes its folder; returns the report's files.</summary>
+    internal static ReportFiles Run(CliContext context, Settings settings)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(settings);
+        var clock = Stopwatch.StartNew();
+        string outDir = Path.GetFullPath(settings.OutDir);
+        Directory.CreateDirectory(outDir);
+        string storePath = Path.Combine(outDir, "study.db");
+        string workPath = Path.Combine(outDir, "work");
+
+        var (source, datasetName, dataNote) = ChooseData(settings);
+        context.Output.WriteLine($"data: {dataNote}");
+        var design = StudyDesign.Scaled(ResearchQuestion.Rq2, settings.TrainPerClass, settings.TestPerClass, settings.Levels, settings.MaxEpochs)
+            .WithRepetitions(1, settings.Seed) with { Name = "quickstart-rq2" };
+        design.Validate();
+        var modelOptions = new ModelOptions { Device = "cpu", Threads = settings.Threads };
+        modelOptions.Validate();
+        StudyData studyData = StudyExecution.LoadData(context, design, source, datasetName);
+        StudyExecution.Run(context, design, studyData, modelOptions, storePath, workPath, settings.BenchLevels);
+
+        var grid = SampleGrid(Path.Combine(workPath, "suites"), Path.Combine(outDir, StudyReport.FigureFolder), datasetName);
+        string preface = string.Create(CultureInfo.InvariantCulture,
+            $"Quickstart: a scaled RQ2 (FGSM training levels {string.Join(", ", settings.Levels)}; LeNet-5; {settings.TrainPerClass} training / {settings.TestPerClass} test images per class; at most {settings.MaxEpochs} epochs; test levels {string.Join(", ", settings.BenchLevels)}).\n\n- data: {dataNote}\n- data used for training and testing: {studyData.Description}");
+        ReportFiles files = StudyReport.Write(storePath, ResearchQuestion.Rq2, design.StudyName, outDir, preface, grid is null ? null : [grid]);
+        StudyReportCommand.Print(context, files);
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quickstart: done in {clock.Elapsed.TotalSeconds:F0} s; open {files.Report}"));
+        return files;
+    }
+
+    private static (IDatasetSource Source, string Name, string Note) ChooseData(Settings settings)
+    {
+        var locator = new DatasetLocator();
+        var catalog = new DatasetCatalog(new DataOptions(), locator);
+        string mnistHelp = $"for MNIST, put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz into a folder and pass --data FOLDER (or set ${DatasetLocator.EnvironmentVariable}, or use {locator.GetCacheFolder(DatasetId.Mnist)})";
+        if (settings.Dataset is { } forced)
+        {
+            var id = DatasetId.Parse(forced);
+            var s = catalog.GetSource(id, id == DatasetId.Mnist ? settings.DataFolder : null);
+            return (s, id.Name, $"{s.Description} (chosen with --dataset)");
+        }
+
+        if (TryGet(catalog, DatasetId.Mnist, settings.DataFolder) is { } mnist)
+        {
+            string split = mnist.GetAvailability(DatasetSplit.Train).IsPresent
+                ? "with its training split"
+                : "test split only: training and test images are drawn disjointly from it";
+            return (mnist, DatasetId.Mnist.Name, $"MNIST, {mnist.Description} ({split})");
+        }
+
+        if (settings.DataFolder is not null)
+        {
+            throw new DirectoryNotFoundException($"{Path.GetFullPath(settings.DataFolder)}: no MNIST test split (t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) found there.");
+        }
+
+        if (TryGet(catalog, DatasetId.FashionMnist, null) is { } fashion)
+        {
+            return (fashion, DatasetId.FashionMnist.Name, $"Fashion-MNIST, {fashion.Description} (MNIST was not found; {mnistHelp})");
+        }
+
+        var synthetic = catalog.GetSource(DatasetId.Synthetic);
+        return (synthetic, DatasetId.Synthetic.Name, $"synthetic digits (neither MNIST nor Fashion-MNIST was found; {mnistHelp}; Debian: apt-get install dataset-fashion-mnist)");
+    }
+
+    private static IDatasetSource? TryGet(DatasetCatalog catalog, DatasetId dataset, string? folder)
+    {
+        try
+        {
+            var source = catalog.GetSource(dataset, folder);
+            return source.GetAvailability(DatasetSplit.Test).IsPresent ? source : null;
+        }
+        catch (DatasetNotAvailableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The grid of sample images from the study's cached suites: clean, Gaussian and FGSM at three levels each.</summary>
+    private static FigureFile? SampleGrid(string suiteFolder, string figureFolder, string datasetName)
+    {
+        if (!Directory.Exists(suiteFolder))
+        {
+            return null;
+        }
+
+        var suites = Directory.EnumerateFiles(suiteFolder, "manifest.json", SearchOption.AllDirectories)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .Select(m => BenchmarkSuite.Load(Path.GetDirectoryName(m)!))
+            .GroupBy(s => s.Kind)
+            .ToDictionary(g => g.Key, g => g.First());
+        if (!suites.TryGetValue(BenchmarkKind.Clean, out var clean))
+        {
+            return null;
+        }
+
+        var rows = new List<(string Label, ImageSet Images)> { ("clean", clean.LevelSets[0].Images) };
+        foreach (var (kind, label) in new[] { (BenchmarkKind.Gaussian, "Gaussian"), (BenchmarkKind.Fgsm, "FGSM") })
+        {
+            if (!suites.TryGetValue(kind, out var suite) || suite.LevelSets.Count == 0)
+            {
+                continue;
+            }
+
+            int n = suite.LevelSets.Count;
+            foreach (int i in new[] { (n - 1) / 4, (n - 1) / 2, n - 1 }.Distinct())
+            {
+                var set = suite.LevelSets[i];
+                rows.Add((string.Create(CultureInfo.InvariantCulture, $"{label} l2={set.Level:G}"), set.Images));
+            }
+        }
+
+        return StudyFigures.SampleGrid(rows, 10, $"Sample test images ({datasetName}): clean, Gaussian noise and FGSM (against the clean LeNet-5)",
+            figureFolder, StudyReport.FigureFolder, "samples");
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Globalization;
+using Robustness.Cli.Reports;
+using Robustness.Evaluation.Designs;
+
+namespace Robustness.Cli;
+
+/// <summary>
+/// <c>robustness study report --rq N --store FILE --out DIR [--study NAME]</c>: report.md with the paper-style table of one
+/// research question, CSV files and PNG/SVG figures (docs/reports.md).
+/// </summary>
+internal static class StudyReportCommand
+{
+    /// <summary>Creates the <c>report</c> command (a subcommand of <c>study</c>).</summary>
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var rq = CliOptions.ResearchQuestion();
+        var store = new Option<string>("--store") { Description = "The SQLite result store written by 'study run'.", Required = true };
+        var outDir = new Option<string>("--out") { Description = "The report folder (created when absent; report.md, *.csv and figures/ are overwritten).", Required = true };
+        var study = new Option<string?>("--study") { Description = "The study's name (needed when the store holds several studies of the question)." };
+        var report = new Command("report", "Write report.md (the paper-style table: r, p, mean, variance, strength; RQ2 segments; R, F, p for RQ5/RQ6), CSV files and PNG/SVG figures for one research question.")
+        {
+            rq, store, outDir, study,
+        };
+        report.SetAction(parsed => context.Execute(parsed, () =>
+        {
+            ReportFiles files = StudyReport.Write(parsed.GetValue(store)!, (ResearchQuestion)parsed.GetValue(rq), parsed.GetValue(study), parsed.GetValue(outDir)!);
+            Print(context, files);
+            return RobustnessCli.Success;
+        }));
+        return report;
+    }
+
+    /// <summary>Prints where a report was written (and warns when figure text cannot be drawn).</summary>
+    internal static void Print(CliContext context, ReportFiles files)
+    {
+        TextWriter o = context.Output;
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"report: {files.Report}"));
+        foreach (string csv in files.Csv)
+        {
+            o.WriteLine($"csv: {csv}");
+        }
+
+        string folder = Path.GetDirectoryName(files.Report)!;
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"figures: {files.Figures.Count} (PNG and SVG) in {Path.Combine(folder, StudyReport.FigureFolder)}"));
+        if (!StudyFigures.HasFonts())
+        {
+            context.Error.WriteLine("warning: no fonts found under /usr/share/fonts; figure text is missing (Debian: apt-get install fonts-dejavu-core).");
+        }
+    }
+}

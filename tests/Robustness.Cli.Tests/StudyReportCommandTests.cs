@@ -1,0 +1,269 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Robustness.Cli.Reports;
+using Robustness.Evaluation.Analysis;
+using Robustness.Evaluation.Designs;
+using Robustness.Evaluation.Results;
+
+namespace Robustness.Cli.Tests;
+
+/// <summary>
+/// <c>robustness study report</c> in-process on real SQLite result stores filled with constructed rows of every
+/// research question: the files, the table's numbers in report.md, and the PNG figures.
+/// </summary>
+[TestFixture]
+public sealed class StudyReportCommandTests
+{
+    private static readonly byte[] _pngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+    private string _temp = "";
+
+    [SetUp]
+    public void SetUp() => _temp = Directory.CreateTempSubdirectory("robustness-cli-report-").FullName;
+
+    [TearDown]
+    public void TearDown()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_temp, recursive: true);
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(4)]
+    [TestCase(5)]
+    [TestCase(6)]
+    public void Report_WritesTablesCsvAndFigures_ForEveryQuestion(int q)
+    {
+        var question = (ResearchQuestion)q;
+        string[] architectures = ["lenet5", "alexnet8"];
+        List<StudyRow> rows = [.. architectures.SelectMany(a => Rows(question, a))];
+        string store = Store(rows);
+        string outDir = Path.Combine(_temp, "report");
+
+        var (exit, output, error) = CliRunner.Run("study", "report", "--rq", q.ToString(CultureInfo.InvariantCulture), "--store", store, "--out", outDir);
+
+        Assert.That(exit, Is.EqualTo(0), error);
+        string report = Path.Combine(outDir, "report.md");
+        Assert.That(output, Does.Contain(report));
+        string markdown = File.ReadAllText(report);
+        StudyTable table = new StudyAnalyzer().Analyze(rows);
+        foreach (var architecture in table.Architectures)
+        {
+            Assert.That(markdown, Does.Contain("## " + architecture.Architecture));
+            if (table.IsMultiFactor)
+            {
+                foreach (var cell in architecture.MultiFactor!)
+                {
+                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Fit.N} | {StudyReport.F4(cell.Fit.R)} | {StudyReport.F4(cell.Fit.RSquared)} |"));
+                    Assert.That(markdown, Does.Contain($"| {StudyReport.S4(cell.Fit.PValue)} |"));
+                }
+            }
+            else
+            {
+                foreach (var cell in architecture.SingleFactor!)
+                {
+                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Count} | {StudyReport.F4(cell.Spearman.Coefficient)} | {StudyReport.S4(cell.Spearman.PValue)} |"));
+                    Assert.That(markdown, Does.Contain($"| {(cell.Mean * 100).ToString("F2", CultureInfo.InvariantCulture)} | {StudyReport.S4(cell.Variance)} |"));
+                }
+            }
+        }
+
+        if (question == ResearchQuestion.Rq2)
+        {
+            Assert.That(markdown, Does.Contain("### Segment I:"));
+            Assert.That(markdown, Does.Contain("### Segment II:"));
+            Assert.That(markdown, Does.Contain("MNIST-A peaks at fgsm = 6"));
+        }
+
+        foreach (string csv in new[] { "rows.csv", "table.csv", "points.csv" })
+        {
+            Assert.That(File.Exists(Path.Combine(outDir, csv)), Is.True, csv);
+            Assert.That(markdown, Does.Contain($"({csv})"));
+        }
+
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, "rows.csv")), Has.Length.EqualTo(rows.Count + 1));
+        int tableLines = table.IsMultiFactor ? 2 * 4 : q == 2 ? 2 * 4 * 3 : 2 * 4;
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, "table.csv")), Has.Length.EqualTo(tableLines + 1));
+
+        var pngs = Directory.GetFiles(Path.Combine(outDir, "figures"), "*.png");
+        int expected = q switch { 5 => 2 * (4 + 1), 6 => 2, _ => 2 * 2 };
+        Assert.That(pngs, Has.Length.EqualTo(expected));
+        Assert.That(Directory.GetFiles(Path.Combine(outDir, "figures"), "*.svg"), Has.Length.EqualTo(expected));
+        foreach (string png in pngs)
+        {
+            byte[] bytes = File.ReadAllBytes(png);
+            Assert.That(bytes.Take(8), Is.EqualTo(_pngSignature), png);
+            Assert.That(bytes, Has.Length.GreaterThan(10_000), png);
+            Assert.That(markdown, Does.Contain("](figures/" + Path.GetFileName(png) + ")"));
+        }
+    }
+
+    [Test]
+    public void Figures_HaveFonts_SoThatTextIsDrawn()
+    {
+        if (!StudyFigures.HasFonts())
+        {
+            const string Reason = "no fonts under /usr/share/fonts: figure text would be missing (apt-get install fonts-dejavu-core)";
+            if (Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                Assert.Fail(Reason);
+            }
+
+            Assert.Ignore(Reason);
+        }
+
+        Assert.That(StudyFigures.HasFonts(), Is.True);
+    }
+
+    [Test]
+    public void Report_FailsWithOneLine_WhenTheStoreIsMissing()
+    {
+        string missing = Path.Combine(_temp, "none.db");
+        var (exit, _, error) = CliRunner.Run("study", "report", "--rq", "1", "--store", missing, "--out", Path.Combine(_temp, "o"));
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(error, Does.Contain(missing + ": no such result store."));
+        Assert.That(File.Exists(missing), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(_temp, "o")), Is.False);
+    }
+
+    [Test]
+    public void Report_FailsWithOneLine_WhenTheQuestionHasNoRows()
+    {
+        string store = Store(Rows(ResearchQuestion.Rq1, "lenet5"));
+        var (exit, _, error) = CliRunner.Run("study", "report", "--rq", "3", "--store", store, "--out", Path.Combine(_temp, "o"));
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(error, Does.Contain("no rows of RQ3"));
+    }
+
+    [TestCase("--rq", "7")]
+    [TestCase("--rq", "x")]
+    public void Report_IsAUsageError_WhenRqIsBad(string option, string value)
+    {
+        var (exit, _, error) = CliRunner.Run("study", "report", option, value, "--store", "s.db", "--out", "o");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void Report_IsAUsageError_WhenOutIsMissing()
+    {
+        var (exit, _, error) = CliRunner.Run("study", "report", "--rq", "1", "--store", "s.db");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("--out"));
+    }
+
+    [Test]
+    public void Help_ListsTheOptions()
+    {
+        var (exit, output, _) = CliRunner.Run("study", "report", "--help");
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(output, Does.Contain("--rq").And.Contain("--store").And.Contain("--out").And.Contain("--study"));
+    }
+
+    private string Store(IEnumerable<StudyRow> rows)
+    {
+        string path = Path.Combine(_temp, "study.db");
+        using var store = SqliteResultStore.Open(path);
+        foreach (var row in rows)
+        {
+            Assert.That(store.Add(row), Is.True);
+        }
+
+        return path;
+    }
+
+    /// <summary>Constructed rows of one architecture: per question its factor levels and accuracies that vary with them.</summary>
+    internal static List<StudyRow> Rows(ResearchQuestion question, string architecture)
+    {
+        double shift = architecture == "lenet5" ? 0 : 0.01;
+        var rows = new List<StudyRow>();
+        switch (question)
+        {
+            case ResearchQuestion.Rq1:
+            case ResearchQuestion.Rq2:
+                double[] fgsmA = [0.30, 0.55, 0.81, 0.88, 0.74, 0.70];
+                for (int i = 0; i < 6; i++)
+                {
+                    double level = 2 * i;
+                    string id = i == 0 ? $"rq{(int)question}-clean" : string.Create(CultureInfo.InvariantCulture, $"rq{(int)question}-{(question == ResearchQuestion.Rq1 ? "g" : "f")}{level}");
+                    rows.Add(Row(question, architecture, id, i, 0.99 - (0.002 * i) - shift, 0.98 - (0.003 * i * i / 4) - shift, 0.60 + (0.05 * i) - (0.004 * i * i), fgsmA[i] - shift,
+                        gaussian: question == ResearchQuestion.Rq1 ? level : 0, fgsm: question == ResearchQuestion.Rq2 ? level : 0));
+                }
+
+                break;
+            case ResearchQuestion.Rq3:
+                double?[] ci = [null, 0.3, 0.4, 0.5, 0.6];
+                for (int i = 0; i < ci.Length; i++)
+                {
+                    string id = ci[i] is { } c ? string.Create(CultureInfo.InvariantCulture, $"rq3-ci{c}") : "rq3-clean";
+                    rows.Add(Row(question, architecture, id, i, 0.99 - (0.01 * i * i / 3), 0.98 - (0.02 * i) - shift, 0.7 - (0.03 * i) + (0.01 * (i % 2)), 0.4 - (0.02 * i), ci: ci[i]));
+                }
+
+                break;
+            case ResearchQuestion.Rq4:
+                for (int i = 0; i < 6; i++)
+                {
+                    double ld = 0.1 * i;
+                    string id = i == 0 ? "rq4-clean" : string.Create(CultureInfo.InvariantCulture, $"rq4-ld{ld}");
+                    rows.Add(Row(question, architecture, id, i, 0.99 - (0.09 * i), 0.98 - (0.01 * i * i / 5) - shift, 0.7 - (0.02 * i) + (0.015 * (i % 2)), 0.35 + (0.01 * (i % 3)), ld: ld));
+                }
+
+                break;
+            case ResearchQuestion.Rq5:
+                double[] levels = [0, 4, 8];
+                int index = 0;
+                foreach (double g in levels)
+                {
+                    foreach (double f in levels)
+                    {
+                        string id = string.Create(CultureInfo.InvariantCulture, $"rq5-g{g}-f{f}");
+                        rows.Add(Row(question, architecture, id, index, 0.99 - (0.001 * g) - (0.002 * f) + (0.001 * (index % 2)), 0.98 - (0.002 * f) - shift + (0.001 * (index % 3)),
+                            0.6 + (0.03 * g) + (0.004 * f) + (0.002 * (index % 2)), 0.3 + (0.05 * f) + (0.003 * g) - (0.004 * (index % 3)), gaussian: g, fgsm: f));
+                        index++;
+                    }
+                }
+
+                break;
+            default:
+                double[] five = [0, 2, 4, 6, 8];
+                double[] cis = [0.2, 0.25, 0.3, 0.35, 0.4];
+                double[] lds = [0, 0.05, 0.1, 0.15, 0.2];
+                for (int i = 0; i < 25; i++)
+                {
+                    int a = i / 5;
+                    int b = i % 5;
+                    double g = five[b];
+                    double f = five[a];
+                    double c = cis[(a + b) % 5];
+                    double l = lds[((2 * a) + b) % 5];
+                    string id = string.Create(CultureInfo.InvariantCulture, $"rq6-g{g}-f{f}-ci{c}-ld{l}");
+                    rows.Add(Row(question, architecture, id, i, 0.99 - l + (0.001 * b), 0.98 - (0.1 * l) - (0.02 * c) - shift + (0.001 * a), 0.6 + (0.03 * g) - (0.1 * l) + (0.002 * (i % 3)),
+                        0.3 + (0.05 * f) - (0.1 * c) + (0.003 * (i % 4)), gaussian: g, fgsm: f, ci: c, ld: l));
+                }
+
+                break;
+        }
+
+        return rows;
+    }
+
+    private static StudyRow Row(ResearchQuestion question, string architecture, string pointId, int index, double training, double clean, double gaussianMean, double fgsmMean,
+        double gaussian = 0, double fgsm = 0, double? ci = null, double ld = 0)
+    {
+        string study = string.Create(CultureInfo.InvariantCulture, $"rq{(int)question}-test");
+        double[] levels = [1, 2, 3, 4];
+        double[] gaussianAccuracies = [.. levels.Select(l => Math.Clamp(gaussianMean + (0.1 * (2.5 - l)), 0, 1))];
+        double[] fgsmAccuracies = [.. levels.Select(l => Math.Clamp(fgsmMean + (0.15 * (2.5 - l)), 0, 1))];
+        return new StudyRow(
+            string.Create(CultureInfo.InvariantCulture, $"{study}/{architecture}/{pointId}/s7"), study, question, architecture, pointId, index, 7, 0,
+            gaussian, fgsm, ci, ld, ci ?? 0.0, ld,
+            TrainingImages: 1000, Epochs: 3, StopReason: "MaxEpochs", FinalLoss: 0.1,
+            TrainingAccuracy: training, CleanAccuracy: clean,
+            BenchmarkLevels: levels, GaussianAccuracies: gaussianAccuracies, FgsmAccuracies: fgsmAccuracies,
+            GaussianMeanAccuracy: gaussianAccuracies.Average(), FgsmMeanAccuracy: fgsmAccuracies.Average(),
+            TrainingSeconds: 1, TotalSeconds: 2, CompletedUtc: new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), TrainingReportJson: "{}");
+    }
+}
