@@ -12,7 +12,7 @@ using Robustness.Models;
 namespace Robustness.Cli;
 
 /// <summary>
-/// <c>robustness quickstart [--out DIR] [--data DIR] [--threads N] [--seed S]</c>: a scaled RQ2 (FGSM training levels
+/// <c>robustness quickstart [--out DIR] [--data DIR] [--threads N] [--seed S] [--no-download] [--no-progress]</c>: a scaled RQ2 (FGSM training levels
 /// 0, 2, 4, 6, 8; LeNet-5; 300 training and 100 test images per class; 5 epochs; test levels 1..6) end to end, then
 /// the report with its figures and a grid of sample images (docs/reports.md).
 /// </summary>
@@ -40,6 +40,18 @@ internal static class QuickstartCommand
         public IReadOnlyList<double> BenchLevels { get; init; } = [1, 2, 3, 4, 5, 6];
 
         public int MaxEpochs { get; init; } = 5;
+
+        /// <summary>Skip the MNIST download attempt when no MNIST is found.</summary>
+        public bool NoDownload { get; init; }
+
+        /// <summary>Plain progress lines even on a terminal.</summary>
+        public bool NoProgress { get; init; }
+
+        /// <summary>The mirrors of the download attempt; null for <see cref="MnistDownloadOptions.DefaultMirrors"/>.</summary>
+        public IReadOnlyList<Uri>? Mirrors { get; init; }
+
+        /// <summary>The whole download attempt's time limit.</summary>
+        public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromSeconds(20);
     }
 
     /// <summary>Creates the <c>quickstart</c> command.</summary>
@@ -58,9 +70,12 @@ internal static class QuickstartCommand
         var levels = new Option<string?>("--levels") { Hidden = true };
         var benchLevels = new Option<string?>("--bench-levels") { Hidden = true };
         var maxEpochs = new Option<int>("--max-epochs") { Hidden = true, DefaultValueFactory = _ => defaults.MaxEpochs };
+        var noDownload = new Option<bool>("--no-download") { Description = "Without MNIST, do not try to download it into the user cache folder (go straight to Fashion-MNIST or the synthetic digits)." };
+        var noProgress = ProgressRenderer.CreateOption();
+        var mirror = new Option<string[]>("--mirror") { Hidden = true, Description = "Replace the MNIST download mirrors (tests)." };
         var command = new Command("quickstart", "A scaled RQ2 (FGSM training with LeNet-5) end to end in a few minutes on a CPU: trains 5 models, scores them on MNIST-Test/C/A and writes report.md, CSV tables and figures.")
         {
-            outDir, data, threads, seed, dataset, trainPerClass, testPerClass, levels, benchLevels, maxEpochs,
+            outDir, data, threads, seed, noDownload, noProgress, dataset, trainPerClass, testPerClass, levels, benchLevels, maxEpochs, mirror,
         };
         command.SetAction(parsed => context.Execute(parsed, () =>
         {
@@ -82,6 +97,9 @@ internal static class QuickstartCommand
                 Levels = parsed.GetValue(levels) is { } l ? BenchmarkLevels.Parse(l) : defaults.Levels,
                 BenchLevels = parsed.GetValue(benchLevels) is { } b ? BenchmarkLevels.Parse(b) : defaults.BenchLevels,
                 MaxEpochs = parsed.GetValue(maxEpochs),
+                NoDownload = parsed.GetValue(noDownload),
+                NoProgress = parsed.GetValue(noProgress),
+                Mirrors = parsed.GetValue(mirror) is { Length: > 0 } m ? [.. m.Select(ParseMirror)] : null,
             };
             Run(context, settings);
             return RobustnessCli.Success;
@@ -100,7 +118,7 @@ internal static class QuickstartCommand
         string storePath = Path.Combine(outDir, "study.db");
         string workPath = Path.Combine(outDir, "work");
 
-        var (source, datasetName, dataNote) = ChooseData(settings);
+        var (source, datasetName, dataNote) = ChooseData(context, settings);
         context.Output.WriteLine($"data: {dataNote}");
         var design = StudyDesign.Scaled(ResearchQuestion.Rq2, settings.TrainPerClass, settings.TestPerClass, settings.Levels, settings.MaxEpochs)
             .WithRepetitions(1, settings.Seed) with { Name = "quickstart-rq2" };
@@ -108,7 +126,7 @@ internal static class QuickstartCommand
         var modelOptions = new ModelOptions { Device = "cpu", Threads = settings.Threads };
         modelOptions.Validate();
         StudyData studyData = StudyExecution.LoadData(context, design, source, datasetName);
-        StudyExecution.Run(context, design, studyData, modelOptions, storePath, workPath, settings.BenchLevels);
+        StudyExecution.Run(context, design, studyData, modelOptions, storePath, workPath, settings.BenchLevels, settings.NoProgress);
 
         var grid = SampleGrid(Path.Combine(workPath, "suites"), Path.Combine(outDir, StudyReport.FigureFolder), datasetName);
         string preface = string.Create(CultureInfo.InvariantCulture,
@@ -119,7 +137,12 @@ internal static class QuickstartCommand
         return files;
     }
 
-    private static (IDatasetSource Source, string Name, string Note) ChooseData(Settings settings)
+    private static Uri ParseMirror(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new ArgumentException($"--mirror must be an absolute http(s) URL; '{text}' was given.");
+
+    private static (IDatasetSource Source, string Name, string Note) ChooseData(CliContext context, Settings settings)
     {
         var locator = new DatasetLocator();
         var catalog = new DatasetCatalog(new DataOptions(), locator);
@@ -144,6 +167,12 @@ internal static class QuickstartCommand
             throw new DirectoryNotFoundException($"{Path.GetFullPath(settings.DataFolder)}: no MNIST test split (t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) found there.");
         }
 
+        if (!settings.NoDownload && TryDownloadMnist(context, settings, locator.GetCacheFolder(DatasetId.Mnist), mnistHelp)
+            && TryGet(catalog, DatasetId.Mnist, null) is { } downloaded)
+        {
+            return (downloaded, DatasetId.Mnist.Name, $"MNIST, {downloaded.Description} (downloaded into the user cache folder)");
+        }
+
         if (TryGet(catalog, DatasetId.FashionMnist, null) is { } fashion)
         {
             return (fashion, DatasetId.FashionMnist.Name, $"Fashion-MNIST, {fashion.Description} (MNIST was not found; {mnistHelp})");
@@ -151,6 +180,46 @@ internal static class QuickstartCommand
 
         var synthetic = catalog.GetSource(DatasetId.Synthetic);
         return (synthetic, DatasetId.Synthetic.Name, $"synthetic digits (neither MNIST nor Fashion-MNIST was found; {mnistHelp}; Debian: apt-get install dataset-fashion-mnist)");
+    }
+
+    /// <summary>
+    /// One attempt per mirror to download MNIST into <paramref name="cacheFolder"/> within
+    /// <see cref="Settings.DownloadTimeout"/>; on failure one note line on stderr with the reason and how to get MNIST.
+    /// </summary>
+    private static bool TryDownloadMnist(CliContext context, Settings settings, string cacheFolder, string mnistHelp)
+    {
+        var options = new MnistDownloadOptions
+        {
+            TargetFolder = cacheFolder,
+            Mirrors = settings.Mirrors ?? MnistDownloadOptions.DefaultMirrors,
+            MaxAttempts = 1,
+            Timeout = settings.DownloadTimeout,
+        };
+        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"MNIST not found; trying to download it into {cacheFolder} (at most {settings.DownloadTimeout.TotalSeconds:0} s; --no-download skips this)"));
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var limit = new CancellationTokenSource(settings.DownloadTimeout);
+        string reason;
+        try
+        {
+            new MnistDownloader(http, options).DownloadAsync(cancellationToken: limit.Token).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (MnistDownloadException e)
+        {
+            reason = e.Failures.Count > 0 ? string.Join("; ", e.Failures) : e.Message;
+        }
+        catch (OperationCanceledException)
+        {
+            reason = string.Create(CultureInfo.InvariantCulture, $"no complete download within {settings.DownloadTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException or InvalidDataException)
+        {
+            reason = e.Message;
+        }
+
+        context.Error.WriteLine(CliContext.OneLine($"note: MNIST download failed ({reason}); {mnistHelp}"));
+        return false;
     }
 
     private static IDatasetSource? TryGet(DatasetCatalog catalog, DatasetId dataset, string? folder)

@@ -44,10 +44,11 @@ internal static class StudyCommands
         var name = new Option<string?>("--name") { Description = "The study's name in the store (default rqN-scaled, or rqN with --paper)." };
         var work = new Option<string?>("--work") { Description = "Work folder for the clean models and the suite cache (default: FILE.work beside the store)." };
         var store = new Option<string>("--store") { Description = "The SQLite result store (created when absent).", Required = true };
+        var noProgress = ProgressRenderer.CreateOption();
 
         var run = new Command("run", "Run (or resume) a study: finished rows in the store are skipped. Progress goes to stderr, the summary to stdout.")
         {
-            rq, arch, dataset, folder, paper, trainPerClass, testPerClass, levels, benchLevels, imagesPerClass, maxEpochs, seeds, seed, threads, device, name, work, store,
+            rq, arch, dataset, folder, paper, trainPerClass, testPerClass, levels, benchLevels, imagesPerClass, maxEpochs, seeds, seed, threads, device, name, work, store, noProgress,
         };
         run.SetAction(parsed => context.Execute(parsed, () =>
         {
@@ -107,7 +108,7 @@ internal static class StudyCommands
             var modelOptions = new ModelOptions { Device = parsed.GetValue(device)!, Threads = t };
             modelOptions.Validate();
             var data = StudyExecution.LoadData(context, design, parsed.GetValue(dataset)!, parsed.GetValue(folder));
-            StudyExecution.Run(context, design, data, modelOptions, storePath, workPath, suiteLevels);
+            StudyExecution.Run(context, design, data, modelOptions, storePath, workPath, suiteLevels, parsed.GetValue(noProgress));
             return RobustnessCli.Success;
         }));
         return run;

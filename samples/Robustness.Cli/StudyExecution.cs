@@ -10,7 +10,7 @@ namespace Robustness.Cli;
 
 /// <summary>
 /// What <c>study run</c> and <c>quickstart</c> share: loading the study data (disjoint draws from the test split when a
-/// dataset has no training split), running the study into a store with line progress on stderr, and the summary.
+/// dataset has no training split), running the study into a store with progress on stderr (bars or lines, <see cref="ProgressRenderer"/>), and the summary.
 /// </summary>
 internal static class StudyExecution
 {
@@ -43,14 +43,18 @@ internal static class StudyExecution
         return data;
     }
 
-    /// <summary>Runs (or resumes) the study into the store at <paramref name="storePath"/> and prints the summary on stdout.</summary>
-    public static StudyRunSummary Run(CliContext context, StudyDesign design, StudyData data, ModelOptions modelOptions, string storePath, string workPath, IReadOnlyList<double> suiteLevels)
+    /// <summary>
+    /// Runs (or resumes) the study into the store at <paramref name="storePath"/> with the progress view of
+    /// <see cref="ProgressRenderer"/> (bars on a terminal, else lines; lines always with <paramref name="noProgress"/>)
+    /// and prints the summary on stdout.
+    /// </summary>
+    public static StudyRunSummary Run(CliContext context, StudyDesign design, StudyData data, ModelOptions modelOptions, string storePath, string workPath, IReadOnlyList<double> suiteLevels, bool noProgress = false)
     {
         ArgumentNullException.ThrowIfNull(context);
         var runner = StudyRunner.CreateDefault(modelOptions);
         using var results = SqliteResultStore.Open(storePath);
-        var progress = new LineProgress(context.Error);
-        var summary = runner.Run(design, data, results, new StudyRunOptions { WorkDirectory = workPath, BenchmarkLevels = suiteLevels }, progress);
+        IStudyProgressView progress = ProgressRenderer.Create(context, noProgress);
+        var summary = progress.Run(() => runner.Run(design, data, results, new StudyRunOptions { WorkDirectory = workPath, BenchmarkLevels = suiteLevels }, progress));
         Summarize(context.Output, design, data, results, summary, storePath, workPath);
         return summary;
     }
@@ -71,16 +75,5 @@ internal static class StudyExecution
         o.WriteLine(string.Create(c, $"time: {summary.Elapsed.TotalSeconds:F1} s"));
         o.WriteLine($"store: {storePath}");
         o.WriteLine($"work: {workPath}");
-    }
-
-    /// <summary>Writes each progress report as one line at once (synchronously, in order).</summary>
-    private sealed class LineProgress(TextWriter error) : IProgress<StudyProgress>
-    {
-        public void Report(StudyProgress value)
-        {
-            string eta = value.Eta is { } e ? string.Create(CultureInfo.InvariantCulture, $" (ETA {e.TotalMinutes:F1} min)") : "";
-            error.WriteLine($"{value.Message}{eta}");
-            error.Flush();
-        }
     }
 }
