@@ -197,6 +197,7 @@ internal static class QuickstartCommand
         };
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"MNIST not found; trying to download it into {cacheFolder} (at most {settings.DownloadTimeout.TotalSeconds:0} s; --no-download skips this)"));
+        bool folderExisted = Directory.Exists(cacheFolder);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var limit = new CancellationTokenSource(settings.DownloadTimeout);
         string reason;
@@ -216,6 +217,12 @@ internal static class QuickstartCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException or InvalidDataException)
         {
             reason = e.Message;
+        }
+
+        // A failed attempt leaves no empty cache folder behind (the downloader writes nothing unverified).
+        if (!folderExisted && Directory.Exists(cacheFolder) && !Directory.EnumerateFileSystemEntries(cacheFolder).Any())
+        {
+            Directory.Delete(cacheFolder);
         }
 
         context.Error.WriteLine(CliContext.OneLine($"note: MNIST download failed ({reason}); {mnistHelp}"));
