@@ -73,35 +73,7 @@ public static class IdxFile
     public static void Write(string path, ReadOnlySpan<byte> data, IReadOnlyList<int> dimensions, bool gzip = false)
     {
         var header = CheckForWrite(path, IdxElementType.UnsignedByte, dimensions, data.Length);
-        string temp = AtomicFile.TemporaryPathFor(path);
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize))
-            {
-                Stream stream = gzip ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : file;
-                try
-                {
-                    WriteHeader(stream, header);
-                    stream.Write(data);
-                }
-                finally
-                {
-                    if (gzip)
-                    {
-                        stream.Dispose();
-                    }
-                }
-
-                file.Flush(flushToDisk: true);
-            }
-
-            AtomicFile.Commit(temp, path);
-        }
-        catch
-        {
-            AtomicFile.Discard(temp);
-            throw;
-        }
+        WriteAtomically(path, header, data, gzip, static (stream, bytes) => stream.Write(bytes));
     }
 
     /// <summary>
@@ -115,56 +87,34 @@ public static class IdxFile
     public static void Write(string path, ReadOnlySpan<float> data, IReadOnlyList<int> dimensions, bool gzip = false)
     {
         var header = CheckForWrite(path, IdxElementType.Float32, dimensions, data.Length);
-        string temp = AtomicFile.TemporaryPathFor(path);
-        int[] buffer = ArrayPool<int>.Shared.Rent(BufferSize / sizeof(int));
-        try
+        WriteAtomically(path, header, data, gzip, static (stream, values) =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize))
+            int[] buffer = ArrayPool<int>.Shared.Rent(BufferSize / sizeof(int));
+            try
             {
-                Stream stream = gzip ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : file;
-                try
+                var bits = MemoryMarshal.Cast<float, int>(values);
+                var chunk = buffer.AsSpan(0, BufferSize / sizeof(int));
+                while (!bits.IsEmpty)
                 {
-                    WriteHeader(stream, header);
-                    var bits = MemoryMarshal.Cast<float, int>(data);
-                    var chunk = buffer.AsSpan(0, BufferSize / sizeof(int));
-                    while (!bits.IsEmpty)
+                    int n = Math.Min(chunk.Length, bits.Length);
+                    if (BitConverter.IsLittleEndian)
                     {
-                        int n = Math.Min(chunk.Length, bits.Length);
-                        if (BitConverter.IsLittleEndian)
-                        {
-                            BinaryPrimitives.ReverseEndianness(bits[..n], chunk[..n]);
-                        }
-                        else
-                        {
-                            bits[..n].CopyTo(chunk);
-                        }
-
-                        stream.Write(MemoryMarshal.AsBytes(chunk[..n]));
-                        bits = bits[n..];
+                        BinaryPrimitives.ReverseEndianness(bits[..n], chunk[..n]);
                     }
-                }
-                finally
-                {
-                    if (gzip)
+                    else
                     {
-                        stream.Dispose();
+                        bits[..n].CopyTo(chunk);
                     }
-                }
 
-                file.Flush(flushToDisk: true);
+                    stream.Write(MemoryMarshal.AsBytes(chunk[..n]));
+                    bits = bits[n..];
+                }
             }
-
-            AtomicFile.Commit(temp, path);
-        }
-        catch
-        {
-            AtomicFile.Discard(temp);
-            throw;
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(buffer);
-        }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(buffer);
+            }
+        });
     }
 
     internal static int MagicOf(IdxElementType type, int rank) => ((int)type << 8) | rank;
@@ -231,5 +181,42 @@ public static class IdxFile
         }
 
         stream.Write(bytes);
+    }
+
+    /// <summary>Writes the elements of one IDX file to a stream (a span cannot be captured by a lambda).</summary>
+    private delegate void ElementWriter<T>(Stream stream, ReadOnlySpan<T> data);
+
+    /// <summary>The one write path: temporary file, optional gzip, header, elements, flush, rename.</summary>
+    private static void WriteAtomically<T>(string path, IdxHeader header, ReadOnlySpan<T> data, bool gzip, ElementWriter<T> writeElements)
+    {
+        string temp = AtomicFile.TemporaryPathFor(path);
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize))
+            {
+                Stream stream = gzip ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : file;
+                try
+                {
+                    WriteHeader(stream, header);
+                    writeElements(stream, data);
+                }
+                finally
+                {
+                    if (gzip)
+                    {
+                        stream.Dispose();
+                    }
+                }
+
+                file.Flush(flushToDisk: true);
+            }
+
+            AtomicFile.Commit(temp, path);
+        }
+        catch
+        {
+            AtomicFile.Discard(temp);
+            throw;
+        }
     }
 }
