@@ -37,7 +37,7 @@ public static class EvaluationServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => new BenchmarkBuilder(
             sp.GetRequiredService<PerturbationOptions>(), sp.GetRequiredService<IL2LevelSolver>(), sp.GetRequiredService<FgsmOptions>(),
-            sp.GetRequiredService<EvaluationOptions>()));
+            sp.GetRequiredService<EvaluationOptions>(), sp.GetRequiredService<PgdOptions>(), sp.GetRequiredService<MinimalL2Options>()));
         services.TryAddSingleton(sp => new SuiteCache(sp.GetRequiredService<EvaluationOptions>()));
         services.TryAddSingleton<ITrainingSetFactory, TrainingSetFactory>();
         services.TryAddSingleton(sp => new Runner.StudyRunner(

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Robustness.Data;
 using Robustness.Perturbations;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Robustness.Models;
 
@@ -76,8 +74,8 @@ public sealed class FgsmDirections
 
 /// <summary>
 /// The fast gradient sign method as an <see cref="IPerturbation"/>: delta = sign(grad_x J(theta, x, y))
-/// computed in batches on the model's device (evaluation mode, gradients for the input only, no graph
-/// kept), then x' = clip(x + t * delta, 0, 1) with t placed by the exact l2-level search of the
+/// computed in batches by <see cref="ModelGradients"/> on the model's device (evaluation mode, restored
+/// afterwards; gradients for the input only, no graph kept), then x' = clip(x + t * delta, 0, 1) with t placed by the exact l2-level search of the
 /// Perturbations assembly, or the raw eps in <see cref="PerturbWithSize"/>. Not thread-safe (it drives one model).
 /// </summary>
 public sealed class FgsmPerturbation : IPerturbation
@@ -96,7 +94,11 @@ public sealed class FgsmPerturbation : IPerturbation
         _options = options ?? new FgsmOptions();
         _options.Validate();
         Solver = solver ?? ExactL2LevelSearch.Default;
+        Gradients = new ModelGradients(model, _options.BatchSize);
     }
+
+    /// <summary>The gradient surface the directions come from.</summary>
+    public ModelGradients Gradients { get; }
 
     /// <inheritdoc />
     public string Name => "fgsm";
@@ -117,25 +119,12 @@ public sealed class FgsmPerturbation : IPerturbation
         _model.InputShape.CheckSet(images, nameof(images));
         int ppi = images.PixelsPerImage;
         var values = GC.AllocateUninitializedArray<float>(images.Count * ppi);
-        var module = _model.Module;
-        var device = _model.TorchDevice;
-        module.eval();
-        using (enable_grad())
+        // The gradient of each image's own cross-entropy (summed over the batch, so no 1/n underflow),
+        // from the public gradient surface; its sign is the direction. The model's mode is restored.
+        Gradients.CrossEntropyGradient(images, values, cancellationToken);
+        for (int i = 0; i < values.Length; i++)
         {
-            for (int start = 0; start < images.Count; start += _options.BatchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int n = Math.Min(_options.BatchSize, images.Count - start);
-                using var scope = NewDisposeScope();
-                var x = ImageTensors.Images(images, start, n, device).requires_grad_(true);
-                var y = ImageTensors.Labels(images, start, n, device);
-                // Summed, not averaged: each image's gradient is exactly that of its own loss (no 1/n underflow).
-                var loss = nn.functional.cross_entropy(module.forward(x), y, reduction: nn.Reduction.Sum);
-                var gradient = autograd.grad([loss], [x])[0];
-                var sign = gradient.sign().cpu();
-                using var access = sign.data<float>();
-                access.CopyTo(values.AsSpan(start * ppi, n * ppi));
-            }
+            values[i] = MathF.Sign(values[i]);
         }
 
         var zero = new List<int>();
@@ -179,7 +168,7 @@ public sealed class FgsmPerturbation : IPerturbation
         for (int l = 0; l < levels.Count; l++)
         {
             int done = l * images.Count;
-            var perLevel = progress is null ? null : new Progress(progress, done, total);
+            var perLevel = progress is null ? null : new OffsetProgress(progress, done, total);
             results[l] = PerturbToLevel(images, directions, levels[l], perLevel, cancellationToken);
         }
 
@@ -201,12 +190,6 @@ public sealed class FgsmPerturbation : IPerturbation
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"The directions of '{directions.SetName}' cover {directions.Count} images of {directions.PixelsPerImage} pixels; set '{images.Name}' has {images.Count} of {images.PixelsPerImage}."), nameof(directions));
         }
-    }
-
-    /// <summary>Maps one level's progress into the progress over all levels.</summary>
-    private sealed class Progress(IProgress<PerturbationProgress> inner, int offset, int total) : IProgress<PerturbationProgress>
-    {
-        public void Report(PerturbationProgress value) => inner.Report(new PerturbationProgress(offset + value.Completed, total));
     }
 }
 

@@ -43,7 +43,7 @@ public sealed class ImageClassifier : IDisposable
 
     internal Device TorchDevice { get; }
 
-    /// <summary>Predicted class of every image, in batches on the model's device (evaluation mode, no gradients).</summary>
+    /// <summary>Predicted class of every image, in batches on the model's device (evaluation mode, restored afterwards; no gradients).</summary>
     /// <param name="images">The images; their shape must match <see cref="InputShape"/>.</param>
     /// <param name="batchSize">Images per forward pass, positive.</param>
     /// <param name="cancellationToken">Cancels between batches.</param>
@@ -55,7 +55,7 @@ public sealed class ImageClassifier : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         InputShape.CheckSet(images, nameof(images));
         var predictions = new int[images.Count];
-        Module.eval();
+        using var mode = new EvaluationMode(Module);
         using var noGrad = no_grad();
         for (int start = 0; start < images.Count; start += batchSize)
         {

@@ -12,7 +12,7 @@ public static class ModelServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="ModelOptions"/>, the built-in architectures (LeNet-5, AlexNet-8) as
     /// <see cref="IModelArchitecture"/>s, <see cref="IModelFactory"/>, <see cref="ModelTrainer"/>,
-    /// <see cref="FgsmOptions"/> and <see cref="FgsmFactory"/>, and the exact l2-level search as
+    /// <see cref="FgsmOptions"/> and <see cref="FgsmFactory"/>, <see cref="PgdOptions"/> and <see cref="MinimalL2Options"/>, and the exact l2-level search as
     /// <see cref="IL2LevelSolver"/> unless one is registered (it takes the tolerance of registered
     /// <see cref="PerturbationOptions"/>). Existing registrations are kept (TryAdd).
     /// </summary>
@@ -35,6 +35,8 @@ public static class ModelServiceCollectionExtensions
             ? new ExactL2LevelSearch(perturbation.Tolerance)
             : ExactL2LevelSearch.Default);
         services.TryAddSingleton(sp => new FgsmOptions { BatchSize = sp.GetRequiredService<ModelOptions>().FgsmBatchSize });
+        services.TryAddSingleton(sp => new PgdOptions { BatchSize = sp.GetRequiredService<ModelOptions>().FgsmBatchSize });
+        services.TryAddSingleton(_ => new MinimalL2Options());
         services.TryAddSingleton(sp => new FgsmFactory(sp.GetRequiredService<FgsmOptions>(), sp.GetRequiredService<IL2LevelSolver>()));
         return services;
     }

@@ -152,6 +152,121 @@ public sealed class MnistLeNetTests
         }
     }
 
+    /// <summary>
+    /// The criterion for PGD: white-box PGD-20 is at least as strong as white-box FGSM at every level
+    /// 0.5..4.0 and below 10% by l2 = 3.0; every PGD image sits within 1e-4 of its level with pixels in [0, 1]
+    /// (checked here, not by the attack code). 500 held-out images keep it to about a minute.
+    /// </summary>
+    [Test]
+    public void Pgd_IsAtMostFgsm_AtEveryLevel_AndBelowTenPercentByThree_WithEveryImageAtItsLevel()
+    {
+        var images = _heldOut.Subset([.. Enumerable.Range(0, 500)], "mnist-heldout-500");
+        var fgsm = new FgsmPerturbation(_model);
+        var pgd = new PgdPerturbation(_model);
+        var directions = fgsm.ComputeDirections(images);
+        var lines = new List<string>();
+        foreach (double level in new[] { 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0 })
+        {
+            var pgdResult = pgd.PerturbToLevel(images, level);
+            var fgsmResult = fgsm.PerturbToLevel(images, directions, level);
+            AssertEveryImageAtLevel(pgdResult, level, images);
+            double pgdAccuracy = Accuracy(pgdResult), fgsmAccuracy = Accuracy(fgsmResult);
+            lines.Add($"l2 {level}: PGD {pgdAccuracy:P1} ({pgdResult.Images.Count} images), FGSM {fgsmAccuracy:P1} ({fgsmResult.Images.Count})");
+            Assert.That(pgdResult.Images.Count, Is.GreaterThanOrEqualTo(495), $"l2 {level}: almost every image reaches the level along its PGD perturbation");
+            Assert.That(pgdAccuracy, Is.LessThanOrEqualTo(fgsmAccuracy), $"l2 {level}: PGD must not be weaker than FGSM");
+            if (level >= 3.0)
+            {
+                Assert.That(pgdAccuracy, Is.LessThan(0.10), $"l2 {level}: PGD accuracy");
+            }
+        }
+
+        TestContext.Progress.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+
+    [Test]
+    public void Pgd_SameSeed_GivesIdenticalImages_AtOneAndTwoThreads_AndRestoresTheModelMode()
+    {
+        var images = _heldOut.Subset([.. Enumerable.Range(0, 100)], "mnist-heldout-100");
+        var options = new PgdOptions { Steps = 10, RandomStart = true, Seed = 42 };
+        float[] Run(int threads)
+        {
+            TorchRuntime.SetThreads(threads);
+            var result = new PgdPerturbation(_model, options with { MaxDegreeOfParallelism = threads }).PerturbToLevel(images, 1.5);
+            var pixels = new float[result.Images.Count * result.Images.PixelsPerImage];
+            result.Images.CopyPixelsTo(pixels);
+            return pixels;
+        }
+
+        try
+        {
+            _model.Module.train();
+            float[] one = Run(1);
+            Assert.That(_model.Module.training, Is.True, "the attack puts the model back in training mode");
+            float[] two = Run(2);
+            float[] twoAgain = Run(2);
+            Assert.That(two, Is.EqualTo(one), "1 and 2 threads");
+            Assert.That(twoAgain, Is.EqualTo(two), "two runs at 2 threads");
+            float[] otherSeed = new PgdPerturbation(_model, options with { Seed = 43 }).PerturbToLevel(images, 1.5).Images.GetImage(0).ToArray();
+            Assert.That(otherSeed, Is.Not.EqualTo(one.AsSpan(0, otherSeed.Length).ToArray()), "the seed matters with a random start");
+        }
+        finally
+        {
+            _model.Module.eval();
+            TorchRuntime.SetThreads(ModelTestData.Threads);
+        }
+    }
+
+    [Test]
+    public void MinimalL2_EveryReportedAdversarialIsMisclassified_AtItsReportedDistance()
+    {
+        var images = _heldOut.Subset([.. Enumerable.Range(0, 300)], "mnist-heldout-300");
+        var result = new MinimalL2Attack(_model).Run(images);
+        var adversarials = new float[images.Count * images.PixelsPerImage];
+        var indices = new List<int>();
+        for (int i = 0; i < images.Count; i++)
+        {
+            var outcome = result.Outcomes[i];
+            if (outcome.Status != MinimalL2Status.Found)
+            {
+                continue;
+            }
+
+            var clean = images.GetImage(i);
+            var adversarial = result.GetAdversarial(i);
+            double sum = 0;
+            for (int p = 0; p < clean.Length; p++)
+            {
+                Assert.That(adversarial[p], Is.InRange(0f, 1f));
+                double d = (double)adversarial[p] - clean[p];
+                sum += d * d;
+            }
+
+            Assert.That(outcome.Distance, Is.EqualTo(Math.Sqrt(sum)).Within(1e-9), $"image {i}");
+            adversarial.CopyTo(adversarials.AsSpan(indices.Count * images.PixelsPerImage));
+            indices.Add(i);
+        }
+
+        var adversarialSet = ImageSet.Create("adversarials", adversarials[..(indices.Count * images.PixelsPerImage)], [.. indices.Select(i => images.GetLabel(i))], 28, 28, 10);
+        int[] predicted = _model.Predict(adversarialSet);
+        int[] cleanPredicted = _model.Predict(images);
+        for (int k = 0; k < indices.Count; k++)
+        {
+            Assert.That(predicted[k], Is.Not.EqualTo(images.GetLabel(indices[k])), $"image {indices[k]}: the reported adversarial must be misclassified");
+        }
+
+        for (int i = 0; i < images.Count; i++)
+        {
+            Assert.That(result.Outcomes[i].Status == MinimalL2Status.Misclassified, Is.EqualTo(cleanPredicted[i] != images.GetLabel(i)), $"image {i}");
+        }
+
+        double median = result.MedianDistance;
+        TestContext.Progress.WriteLine($"minimal l2: {result}; robust accuracy at 1/2/3: {result.RobustAccuracy(1):P1} / {result.RobustAccuracy(2):P1} / {result.RobustAccuracy(3):P1}");
+        Assert.That(indices.Count, Is.GreaterThan(280), "DeepFool finds an adversarial for almost every correctly classified image");
+        Assert.That(median, Is.InRange(0.3, 3.0), "MNIST LeNet-5 minimal l2 distances are of order 1");
+        Assert.That(result.RobustAccuracy(0), Is.EqualTo(_model.Evaluate(images).Accuracy).Within(1e-12), "at level 0 robust accuracy is clean accuracy");
+        Assert.That(result.RobustAccuracy(1), Is.GreaterThanOrEqualTo(result.RobustAccuracy(2)));
+    }
+
     private double Accuracy(PerturbationResult result)
     {
         int[] predictions = _model.Predict(result.Images);
@@ -167,12 +282,14 @@ public sealed class MnistLeNetTests
         return (double)correct / predictions.Length;
     }
 
-    private void AssertEveryImageAtLevel(PerturbationResult result, double level)
+    private void AssertEveryImageAtLevel(PerturbationResult result, double level) => AssertEveryImageAtLevel(result, level, _heldOut);
+
+    private static void AssertEveryImageAtLevel(PerturbationResult result, double level, ImageSet sourceSet)
     {
         for (int k = 0; k < result.Images.Count; k++)
         {
             int source = result.SourceIndices[k];
-            var clean = _heldOut.GetImage(source);
+            var clean = sourceSet.GetImage(source);
             var perturbed = result.Images.GetImage(k);
             double sum = 0;
             for (int p = 0; p < clean.Length; p++)
@@ -184,9 +301,9 @@ public sealed class MnistLeNetTests
 
             Assert.That(Math.Abs(Math.Sqrt(sum) - level), Is.LessThanOrEqualTo(1e-4), $"image {source} of {result.Images.Name}");
             Assert.That(result.Outcomes[source].Status, Is.EqualTo(PerturbationStatus.Reached));
-            Assert.That(result.Images.GetLabel(k), Is.EqualTo(_heldOut.GetLabel(source)));
+            Assert.That(result.Images.GetLabel(k), Is.EqualTo(sourceSet.GetLabel(source)));
         }
 
-        Assert.That(result.Images.Count + result.FailedIndices.Count, Is.EqualTo(_heldOut.Count));
+        Assert.That(result.Images.Count + result.FailedIndices.Count, Is.EqualTo(sourceSet.Count));
     }
 }

@@ -11,12 +11,18 @@ public enum BenchmarkKind
 
     /// <summary>MNIST-A: FGSM placed at exact l2 levels (against a reference model, or white-box against the scored model).</summary>
     Fgsm = 2,
+
+    /// <summary>PGD-l2 placed at exact l2 levels (white-box against the scored model, or transferred from a reference model).</summary>
+    Pgd = 3,
+
+    /// <summary>The minimal-l2 attack (white-box): per level the fraction of images without an adversarial within that distance.</summary>
+    MinimalL2 = 4,
 }
 
 /// <summary>Names of <see cref="BenchmarkKind"/> as used in manifests, cache folders and the CLI.</summary>
 public static class BenchmarkKinds
 {
-    /// <summary>The lower-case name: <c>clean</c>, <c>gaussian</c> or <c>fgsm</c>.</summary>
+    /// <summary>The lower-case name: <c>clean</c>, <c>gaussian</c>, <c>fgsm</c>, <c>pgd</c> or <c>minimal</c>.</summary>
     /// <param name="kind">The kind.</param>
     /// <returns>The name.</returns>
     public static string ToName(this BenchmarkKind kind) => kind switch
@@ -24,11 +30,13 @@ public static class BenchmarkKinds
         BenchmarkKind.Clean => "clean",
         BenchmarkKind.Gaussian => "gaussian",
         BenchmarkKind.Fgsm => "fgsm",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The kind must be Clean, Gaussian or Fgsm."),
+        BenchmarkKind.Pgd => "pgd",
+        BenchmarkKind.MinimalL2 => "minimal",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The kind must be Clean, Gaussian, Fgsm, Pgd or MinimalL2."),
     };
 
     /// <summary>Parses a name (case-insensitive).</summary>
-    /// <param name="name"><c>clean</c>, <c>gaussian</c> or <c>fgsm</c>.</param>
+    /// <param name="name"><c>clean</c>, <c>gaussian</c>, <c>fgsm</c>, <c>pgd</c> or <c>minimal</c>.</param>
     /// <returns>The kind.</returns>
     /// <exception cref="ArgumentException">Another name.</exception>
     public static BenchmarkKind Parse(string name)
@@ -39,7 +47,9 @@ public static class BenchmarkKinds
             "CLEAN" => BenchmarkKind.Clean,
             "GAUSSIAN" => BenchmarkKind.Gaussian,
             "FGSM" => BenchmarkKind.Fgsm,
-            _ => throw new ArgumentException($"Suite kind '{name}' is not one of clean, gaussian, fgsm.", nameof(name)),
+            "PGD" => BenchmarkKind.Pgd,
+            "MINIMAL" => BenchmarkKind.MinimalL2,
+            _ => throw new ArgumentException($"Suite kind '{name}' is not one of clean, gaussian, fgsm, pgd, minimal.", nameof(name)),
         };
     }
 }

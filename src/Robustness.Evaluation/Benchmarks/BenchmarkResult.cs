@@ -20,6 +20,12 @@ public sealed record LevelScore(double Level, AccuracyReport Report, int Exclude
 /// <param name="Levels">One score per level, in level order.</param>
 public sealed record BenchmarkResult(string SuiteName, BenchmarkKind Kind, bool IsWhiteBox, IReadOnlyList<LevelScore> Levels)
 {
+    /// <summary>
+    /// The median minimal adversarial l2 distance over the test images (misclassified images count 0, images without an
+    /// adversarial up to the largest level count +infinity); set by <see cref="MinimalL2Benchmark"/>, null for the others.
+    /// </summary>
+    public double? MedianMinimalDistance { get; init; }
+
     /// <summary>Images scored, all levels together.</summary>
     public int Count => Levels.Sum(l => l.Report.Count);
 

@@ -67,7 +67,7 @@ public sealed class BenchmarkSuite : IRobustnessBenchmark
     public double MaxAbsoluteError => _levelSets.Length == 0 ? 0 : _levelSets.Max(l => l.MaxAbsoluteError);
 
     /// <summary>The cache key of this suite.</summary>
-    public SuiteKey Key => new(Kind, _levels, Seed, TestSet.Fingerprint, ReferenceModel?.Key);
+    public SuiteKey Key => new(Kind, _levels, Seed, TestSet.Fingerprint, ReferenceModel?.Key, Generator.KeySettings);
 
     /// <inheritdoc />
     public BenchmarkResult Score(ImageClassifier model, CancellationToken cancellationToken = default)

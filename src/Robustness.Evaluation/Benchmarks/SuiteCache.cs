@@ -145,4 +145,25 @@ public sealed class SuiteCache
         var key = new SuiteKey(BenchmarkKind.Fgsm, levels, null, DataFingerprint.Compute(testSet), fingerprint.Key);
         return GetOrBuild(key, () => builder.BuildFgsm(testSet, referenceModel, fingerprint, levels, progress, cancellationToken), cancellationToken);
     }
+
+    /// <summary>The fixed (transfer) PGD suite of a test set against a reference model, built once (the builder's PGD settings are part of the key).</summary>
+    /// <param name="builder">Builds the suite when needed.</param>
+    /// <param name="testSet">The clean test images.</param>
+    /// <param name="referenceModel">The reference model.</param>
+    /// <param name="referenceFingerprint">Its fingerprint; computed when null.</param>
+    /// <param name="levels">The levels; the builder's <see cref="BenchmarkBuilder.DefaultLevels"/> when null.</param>
+    /// <param name="progress">Progress of a build.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>The suite.</returns>
+    public BenchmarkSuite GetOrBuildPgd(BenchmarkBuilder builder, ImageSet testSet, ImageClassifier referenceModel, ReferenceModelFingerprint? referenceFingerprint = null, IReadOnlyList<double>? levels = null, IProgress<PerturbationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(testSet);
+        ArgumentNullException.ThrowIfNull(referenceModel);
+        levels ??= builder.DefaultLevels;
+        var fingerprint = referenceFingerprint ?? ReferenceModelFingerprint.FromModel(referenceModel);
+        var key = new SuiteKey(BenchmarkKind.Pgd, levels, BenchmarkBuilder.PgdSeed(builder.PgdOptions), DataFingerprint.Compute(testSet), fingerprint.Key,
+            builder.PgdGenerator(builder.PgdOptions).KeySettings);
+        return GetOrBuild(key, () => builder.BuildPgd(testSet, referenceModel, fingerprint, levels, progress, cancellationToken), cancellationToken);
+    }
 }

@@ -196,7 +196,7 @@ internal static class SuiteFiles
         }
         catch (ArgumentException)
         {
-            throw Invalid(manifestPath, "kind clean, gaussian or fgsm", $"'{kind}'");
+            throw Invalid(manifestPath, "kind clean, gaussian, fgsm or pgd", $"'{kind}'");
         }
     }
 

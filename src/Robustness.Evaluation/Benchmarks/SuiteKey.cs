@@ -16,8 +16,9 @@ public sealed class SuiteKey : IEquatable<SuiteKey>
     /// <param name="levels">The levels (validated; the clean suite's is [0]).</param>
     /// <param name="seed">The Gaussian noise seed; null for clean and FGSM.</param>
     /// <param name="testSetFingerprint">The test set's <see cref="Models.DataFingerprint"/>.</param>
-    /// <param name="referenceModelKey">The reference model's <see cref="ReferenceModelFingerprint.Key"/> (FGSM); null for the others.</param>
-    public SuiteKey(BenchmarkKind kind, IReadOnlyList<double> levels, ulong? seed, string testSetFingerprint, string? referenceModelKey)
+    /// <param name="referenceModelKey">The reference model's <see cref="ReferenceModelFingerprint.Key"/> (FGSM, PGD); null for the others.</param>
+    /// <param name="settings">Generator settings that change the images (PGD: <see cref="SuiteGenerator.KeySettings"/>); null for the others.</param>
+    public SuiteKey(BenchmarkKind kind, IReadOnlyList<double> levels, ulong? seed, string testSetFingerprint, string? referenceModelKey, string? settings = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(testSetFingerprint);
         Kind = kind;
@@ -26,7 +27,7 @@ public sealed class SuiteKey : IEquatable<SuiteKey>
         TestSetFingerprint = testSetFingerprint;
         ReferenceModelKey = referenceModelKey;
         CanonicalText = string.Create(CultureInfo.InvariantCulture,
-            $"kind={kind.ToName()};levels={string.Join(',', Levels.Select(l => l.ToString("R", CultureInfo.InvariantCulture)))};seed={(seed is null ? "-" : seed.Value.ToString(CultureInfo.InvariantCulture))};test={testSetFingerprint};reference={referenceModelKey ?? "-"}");
+            $"kind={kind.ToName()};levels={string.Join(',', Levels.Select(l => l.ToString("R", CultureInfo.InvariantCulture)))};seed={(seed is null ? "-" : seed.Value.ToString(CultureInfo.InvariantCulture))};test={testSetFingerprint};reference={referenceModelKey ?? "-"}{(settings is null ? "" : ";settings=" + settings)}");
         Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalText)));
     }
 
@@ -45,7 +46,7 @@ public sealed class SuiteKey : IEquatable<SuiteKey>
     /// <summary>The reference model's key, or null.</summary>
     public string? ReferenceModelKey { get; }
 
-    /// <summary>The key as one line: <c>kind=...;levels=...;seed=...;test=...;reference=...</c>.</summary>
+    /// <summary>The key as one line: <c>kind=...;levels=...;seed=...;test=...;reference=...</c>, then <c>;settings=...</c> when there are settings.</summary>
     public string CanonicalText { get; }
 
     /// <summary>Lower-case hex SHA-256 of <see cref="CanonicalText"/> (UTF-8).</summary>

@@ -53,7 +53,15 @@ public sealed record SuiteManifest
 /// <param name="Tolerance">The search's tolerance on |distance - level| (0 for clean).</param>
 /// <param name="MaxDraws">Gaussian draws per image and level before an image is excluded (Gaussian only).</param>
 /// <param name="ShareDrawAcrossLevels">Whether one Gaussian draw is scaled to every level (Gaussian only).</param>
-public sealed record SuiteGenerator(string Name, string Version, string Solver, double Tolerance, int? MaxDraws = null, bool? ShareDrawAcrossLevels = null);
+/// <param name="Steps">PGD steps per image and level (PGD only).</param>
+/// <param name="StepScale">PGD step size as a multiple of level / steps (PGD only).</param>
+/// <param name="RandomStart">Whether PGD started from a seeded random point of the ball (PGD only; the seed is the suite's).</param>
+public sealed record SuiteGenerator(string Name, string Version, string Solver, double Tolerance, int? MaxDraws = null, bool? ShareDrawAcrossLevels = null,
+    int? Steps = null, double? StepScale = null, bool? RandomStart = null)
+{
+    /// <summary>The settings that change the images beyond kind, levels and seed (PGD's steps, scale, start), as key text; null for the others.</summary>
+    public string? KeySettings => Steps is null ? null : FormattableString.Invariant($"steps={Steps};scale={StepScale:R};random={(RandomStart == true ? "yes" : "no")}");
+}
 
 /// <summary>The clean test set of a suite.</summary>
 /// <param name="Name">The set's name.</param>

@@ -5,38 +5,42 @@ using Robustness.Perturbations;
 namespace Robustness.Evaluation.Benchmarks;
 
 /// <summary>
-/// The white-box MNIST-A option: at scoring time, FGSM is computed against the scored model itself
-/// (gradients once, every level placed by the l2-level search), then the model is scored on those
+/// A white-box suite: at scoring time an attack (FGSM, PGD, or one of yours) is run against the scored
+/// model itself, every level placed by the exact l2-level search, and the model is scored on those
 /// images. Nothing is fixed or cached; each <see cref="Score"/> carries its own exclusion counts.
 /// </summary>
-public sealed class WhiteBoxFgsmBenchmark : IRobustnessBenchmark
+public sealed class WhiteBoxAttackBenchmark : IRobustnessBenchmark
 {
     private readonly ImageSet _testSet;
     private readonly double[] _levels;
-    private readonly FgsmOptions _options;
-    private readonly IL2LevelSolver _solver;
+    private readonly Func<ImageClassifier, IPerturbation> _attack;
 
     /// <summary>Creates the suite.</summary>
+    /// <param name="kind">The kind it reports (<see cref="BenchmarkKind.Fgsm"/>, <see cref="BenchmarkKind.Pgd"/>).</param>
     /// <param name="testSet">The clean test images.</param>
-    /// <param name="levels">The l2 levels; <see cref="BenchmarkLevels.Default"/> when null.</param>
-    /// <param name="options">FGSM batch size and search threads; defaults when null.</param>
-    /// <param name="solver">The l2-level search; <see cref="ExactL2LevelSearch.Default"/> when null.</param>
-    public WhiteBoxFgsmBenchmark(ImageSet testSet, IReadOnlyList<double>? levels = null, FgsmOptions? options = null, IL2LevelSolver? solver = null)
+    /// <param name="levels">The l2 levels, strictly increasing.</param>
+    /// <param name="attack">Creates the attack against a scored model.</param>
+    public WhiteBoxAttackBenchmark(BenchmarkKind kind, ImageSet testSet, IReadOnlyList<double> levels, Func<ImageClassifier, IPerturbation> attack)
     {
         ArgumentNullException.ThrowIfNull(testSet);
+        ArgumentNullException.ThrowIfNull(attack);
+        if (kind is BenchmarkKind.Clean or BenchmarkKind.Gaussian or BenchmarkKind.MinimalL2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "A white-box attack suite is of an attack kind (fgsm, pgd).");
+        }
+
+        Kind = kind;
         _testSet = testSet;
-        _levels = BenchmarkLevels.Validate(levels ?? BenchmarkLevels.Default);
-        _options = options ?? new FgsmOptions();
-        _options.Validate();
-        _solver = solver ?? ExactL2LevelSearch.Default;
-        Name = $"{testSet.Name}-fgsm-whitebox";
+        _levels = BenchmarkLevels.Validate(levels);
+        _attack = attack;
+        Name = $"{testSet.Name}-{kind.ToName()}-whitebox";
     }
 
     /// <inheritdoc />
     public string Name { get; }
 
     /// <inheritdoc />
-    public BenchmarkKind Kind => BenchmarkKind.Fgsm;
+    public BenchmarkKind Kind { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<double> Levels => _levels;
@@ -54,8 +58,7 @@ public sealed class WhiteBoxFgsmBenchmark : IRobustnessBenchmark
     public BenchmarkResult Score(ImageClassifier model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var fgsm = new FgsmPerturbation(model, _options, _solver);
-        var results = fgsm.PerturbToLevels(_testSet, _levels, cancellationToken: cancellationToken);
+        var results = _attack(model).PerturbToLevels(_testSet, _levels, cancellationToken: cancellationToken);
         var scores = new LevelScore[results.Count];
         for (int l = 0; l < results.Count; l++)
         {
