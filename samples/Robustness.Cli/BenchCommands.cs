@@ -13,7 +13,7 @@ internal static class BenchCommands
 {
     public static Command Create(CliContext context)
     {
-        var bench = new Command("bench", "Build robustness benchmark suites (clean, Gaussian, FGSM) as IDX float32 files with a JSON manifest.");
+        var bench = new Command("bench", "Build robustness benchmark suites (clean, Gaussian, FGSM, PGD) as IDX float32 files with a JSON manifest.");
         bench.Subcommands.Add(CreateBuild(context));
         return bench;
     }
@@ -22,10 +22,10 @@ internal static class BenchCommands
     {
         var suite = new Option<string>("--suite")
         {
-            Description = "The suite: clean (MNIST-Test), gaussian (MNIST-C) or fgsm (MNIST-A against --reference-checkpoint).",
+            Description = "The suite: clean (MNIST-Test), gaussian (MNIST-C), fgsm (MNIST-A) or pgd (PGD-l2), the last two against --reference-checkpoint. White-box suites are made per model by 'study run --attacks'.",
             Required = true,
         };
-        suite.AcceptOnlyFromAmong("clean", "gaussian", "fgsm");
+        suite.AcceptOnlyFromAmong("clean", "gaussian", "fgsm", "pgd");
         var levels = new Option<string?>("--levels")
         {
             Description = "l2 levels: a list 0.5,1,2 or a range start:stop:step (default 0.5:12:0.5, the paper's 24 levels). Not for clean.",
@@ -51,8 +51,9 @@ internal static class BenchCommands
         };
         var reference = new Option<string?>("--reference-checkpoint")
         {
-            Description = "fgsm only (required): the reference model's checkpoint (weights path; its sidecar is path.json).",
+            Description = "fgsm and pgd only (required): the reference model's checkpoint (weights path; its sidecar is path.json).",
         };
+        var pgd = CliOptions.Pgd();
         var output = new Option<string>("--out")
         {
             Description = "The suite folder to create (absent or empty).",
@@ -63,6 +64,11 @@ internal static class BenchCommands
         {
             suite, levels, dataset, folder, perClass, seed, reference, output,
         };
+        foreach (var option in pgd.All)
+        {
+            build.Options.Add(option);
+        }
+
         build.SetAction(parsed => context.Execute(parsed, () =>
         {
             var kind = BenchmarkKinds.Parse(parsed.GetValue(suite)!);
@@ -75,14 +81,15 @@ internal static class BenchCommands
                 throw new ArgumentException("--levels does not apply to --suite clean (its single level is 0).");
             }
 
-            if (kind == BenchmarkKind.Fgsm && string.IsNullOrWhiteSpace(checkpoint))
+            bool attack = kind is BenchmarkKind.Fgsm or BenchmarkKind.Pgd;
+            if (attack && string.IsNullOrWhiteSpace(checkpoint))
             {
-                throw new ArgumentException("--suite fgsm needs --reference-checkpoint FILE (the clean model FGSM is computed against).");
+                throw new ArgumentException($"--suite {kind.ToName()} needs --reference-checkpoint FILE (the clean model the attack is computed against).");
             }
 
-            if (kind != BenchmarkKind.Fgsm && checkpoint is not null)
+            if (!attack && checkpoint is not null)
             {
-                throw new ArgumentException("--reference-checkpoint applies to --suite fgsm only.");
+                throw new ArgumentException("--reference-checkpoint applies to --suite fgsm and pgd only.");
             }
 
             if (n is <= 0)
@@ -98,14 +105,14 @@ internal static class BenchCommands
                 test = DatasetBuilders.StratifiedSubset(test, count, s);
             }
 
-            return Build(context, kind, test, chosen, s, checkpoint, parsed.GetValue(output)!);
+            return Build(context, kind, test, chosen, s, checkpoint, parsed.GetValue(output)!, pgd.Read(parsed, s, new FgsmOptions().BatchSize));
         }));
         return build;
     }
 
-    private static int Build(CliContext context, BenchmarkKind kind, ImageSet test, IReadOnlyList<double> levels, ulong seed, string? checkpoint, string output)
+    private static int Build(CliContext context, BenchmarkKind kind, ImageSet test, IReadOnlyList<double> levels, ulong seed, string? checkpoint, string output, PgdOptions pgdOptions)
     {
-        var builder = BenchmarkBuilder.CreateDefault();
+        var builder = BenchmarkBuilder.CreateDefault().WithAttackOptions(pgdOptions);
         BenchmarkSuite suite;
         switch (kind)
         {
@@ -120,7 +127,7 @@ internal static class BenchCommands
                 var fingerprint = ReferenceModelFingerprint.FromCheckpoint(path);
                 using (var model = ModelCheckpoint.Load(path, ModelFactory.CreateDefault()))
                 {
-                    suite = builder.BuildFgsm(test, model, fingerprint, levels);
+                    suite = kind == BenchmarkKind.Pgd ? builder.BuildPgd(test, model, fingerprint, levels) : builder.BuildFgsm(test, model, fingerprint, levels);
                 }
 
                 break;

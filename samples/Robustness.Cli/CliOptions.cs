@@ -21,4 +21,70 @@ internal static class CliOptions
         });
         return rq;
     }
+
+    /// <summary><c>--attacks LIST</c>: attack columns beyond MNIST-A; an unknown or repeated name is a usage error (exit 2).</summary>
+    public static Option<string?> Attacks()
+    {
+        var attacks = new Option<string?>("--attacks")
+        {
+            Description = "Attack columns beyond MNIST-A, comma-separated: fgsm, pgd, minimal (white-box against each model), fgsm-transfer, pgd-transfer (from the clean model). Example: fgsm,pgd,minimal. Default: none.",
+        };
+        attacks.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1)
+            {
+                try
+                {
+                    _ = Evaluation.Benchmarks.StudyAttack.ParseList(result.Tokens[0].Value);
+                }
+                catch (ArgumentException e)
+                {
+                    result.AddError("--attacks: " + e.Message.Split(" (Parameter", 2)[0]);
+                }
+            }
+        });
+        return attacks;
+    }
+
+    /// <summary>The PGD options shared by <c>bench build</c> and <c>study run</c>: steps, step scale, random start and its seed.</summary>
+    public static PgdCliOptions Pgd() => new();
+
+    /// <summary><c>--pgd-steps N</c>, <c>--pgd-step-scale X</c>, <c>--pgd-random-start</c>; out-of-range values are usage errors (exit 2).</summary>
+    internal sealed class PgdCliOptions
+    {
+        public PgdCliOptions()
+        {
+            Steps.Validators.Add(result =>
+            {
+                if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value < 1)
+                {
+                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"--pgd-steps must be at least 1, got {value}."));
+                }
+            });
+            StepScale.Validators.Add(result =>
+            {
+                if (result.Tokens.Count == 1 && double.TryParse(result.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && !(double.IsFinite(value) && value > 0))
+                {
+                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"--pgd-step-scale must be a finite number above 0, got {result.Tokens[0].Value}."));
+                }
+            });
+        }
+
+        public Option<int> Steps { get; } = new("--pgd-steps") { Description = "PGD steps per image and level [default: 20].", DefaultValueFactory = _ => Models.PgdOptions.DefaultSteps };
+
+        public Option<double> StepScale { get; } = new("--pgd-step-scale") { Description = "PGD step size as a multiple of level / steps [default: 2.5].", DefaultValueFactory = _ => Models.PgdOptions.DefaultStepScale };
+
+        public Option<bool> RandomStart { get; } = new("--pgd-random-start") { Description = "Start PGD at a seeded random point of the l2 ball (seed: --seed) instead of at the image." };
+
+        public IEnumerable<Option> All => [Steps, StepScale, RandomStart];
+
+        public Models.PgdOptions Read(ParseResult parsed, ulong seed, int batchSize) => new()
+        {
+            Steps = parsed.GetValue(Steps),
+            StepScale = parsed.GetValue(StepScale),
+            RandomStart = parsed.GetValue(RandomStart),
+            Seed = seed,
+            BatchSize = batchSize,
+        };
+    }
 }

@@ -45,11 +45,22 @@ internal static class StudyCommands
         var work = new Option<string?>("--work") { Description = "Work folder for the clean models and the suite cache (default: FILE.work beside the store)." };
         var store = new Option<string>("--store") { Description = "The SQLite result store (created when absent).", Required = true };
         var noProgress = ProgressRenderer.CreateOption();
+        var attacks = CliOptions.Attacks();
+        var whiteBox = new Option<bool>("--white-box") { Description = "Score the paper's MNIST-A column white-box (FGSM against each model) instead of transferred from the clean model." };
+        var trainingAttack = new Option<string>("--training-attack") { Description = "How the added adversarial training images are made: fgsm (the paper's) or pgd (PGD-l2 against the clean model, same exact levels) [default: fgsm].", DefaultValueFactory = _ => "fgsm" };
+        trainingAttack.AcceptOnlyFromAmong("fgsm", "pgd");
+        var pgd = CliOptions.Pgd();
 
-        var run = new Command("run", "Run (or resume) a study: finished rows in the store are skipped. Progress goes to stderr, the summary to stdout.")
+        var run = new Command("run", "Run (or resume) a study: finished rows in the store are skipped. Progress goes to stderr, the summary to stdout. Example: study run --rq 2 --attacks fgsm,pgd,minimal --store rq2.db")
         {
             rq, arch, dataset, folder, paper, trainPerClass, testPerClass, levels, benchLevels, imagesPerClass, maxEpochs, seeds, seed, threads, device, name, work, store, noProgress,
+            attacks, whiteBox, trainingAttack,
         };
+        foreach (var option in pgd.All)
+        {
+            run.Options.Add(option);
+        }
+
         run.SetAction(parsed => context.Execute(parsed, () =>
         {
             int q = parsed.GetValue(rq);
@@ -107,8 +118,13 @@ internal static class StudyCommands
             string workPath = Path.GetFullPath(parsed.GetValue(work) ?? storePath + ".work");
             var modelOptions = new ModelOptions { Device = parsed.GetValue(device)!, Threads = t };
             modelOptions.Validate();
+            var evaluation = new StudyEvaluation(
+                parsed.GetValue(attacks) is { } list ? StudyAttack.ParseList(list) : [],
+                parsed.GetValue(whiteBox),
+                pgd.Read(parsed, parsed.GetValue(seed), modelOptions.FgsmBatchSize),
+                parsed.GetValue(trainingAttack)!);
             var data = StudyExecution.LoadData(context, design, parsed.GetValue(dataset)!, parsed.GetValue(folder));
-            StudyExecution.Run(context, design, data, modelOptions, storePath, workPath, suiteLevels, parsed.GetValue(noProgress));
+            StudyExecution.Run(context, design, data, modelOptions, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation);
             return RobustnessCli.Success;
         }));
         return run;

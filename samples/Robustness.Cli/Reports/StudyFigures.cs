@@ -61,6 +61,45 @@ internal static class StudyFigures
             string.Create(_c, $"{architecture.Architecture}: accuracy against the training level"));
     }
 
+    /// <summary>
+    /// RQ1-RQ4 with attack columns: each column's mean accuracy over the benchmark levels (repetition means) against
+    /// the training level, white-box columns solid, transfer columns with open markers, the clean MNIST-Test for scale.
+    /// </summary>
+    public static FigureFile? AttacksByTrainingLevel(StudyTable table, ArchitectureTable architecture, string folder, string relativeFolder)
+    {
+        if (architecture.Attacks is not { } attacks || table.IsMultiFactor)
+        {
+            return null;
+        }
+
+        var plot = NewPlot();
+        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle, MarkerShape.OpenSquare];
+        Color[] colors = [new(0xd6, 0x27, 0x28), new(0x94, 0x67, 0xbd), new(0x8c, 0x56, 0x4b), new(0xe3, 0x77, 0xc2), new(0x7f, 0x7f, 0x7f), new(0xbc, 0xbd, 0x22)];
+        double[] cleanX = [.. architecture.Points.Select(p => p.Factors[0])];
+        var clean = plot.Add.Scatter(cleanX, [.. architecture.Points.Select(p => p.Metric(AccuracyMeasure.MnistTest).Mean * 100)], _measureColors[1]);
+        clean.LegendText = "MNIST-Test (clean)";
+        clean.LineWidth = 2;
+        clean.MarkerSize = 8;
+        for (int k = 0; k < attacks.Keys.Count; k++)
+        {
+            string key = attacks.Keys[k];
+            var points = attacks.Points.Where(p => p.Attacks.Any(a => a.Key == key)).ToList();
+            var scatter = plot.Add.Scatter(points.Select(p => p.Factors[0]).ToArray(), points.Select(p => p.Attacks.First(a => a.Key == key).MeanAccuracy * 100).ToArray(), colors[k % colors.Length]);
+            scatter.LegendText = Robustness.Evaluation.Benchmarks.StudyAttack.DisplayNameOf(key);
+            scatter.LineWidth = 2;
+            scatter.MarkerSize = 9;
+            scatter.MarkerShape = key.EndsWith("-transfer", StringComparison.Ordinal) ? MarkerShape.OpenCircle : shapes[k % 4];
+        }
+
+        plot.Title(string.Create(_c, $"{QuestionTitle(table.Question)} - {architecture.Architecture}: attacks ({table.Study})"), 18);
+        plot.XLabel(FactorLabel(table.Factors[0]), 16);
+        plot.YLabel("accuracy, mean over test levels (%)", 16);
+        plot.Axes.SetLimitsY(0, 102);
+        plot.ShowLegend(Alignment.UpperRight);
+        return Save(plot, folder, relativeFolder, string.Create(_c, $"{table.Study}-{architecture.Architecture}-attacks"),
+            string.Create(_c, $"{architecture.Architecture}: accuracy under each attack against the training level"));
+    }
+
     /// <summary>RQ5: one heatmap (Gaussian level x FGSM level) of a benchmark's mean accuracy.</summary>
     public static FigureFile Heatmap(StudyTable table, ArchitectureTable architecture, AccuracyMeasure measure, string folder, string relativeFolder)
     {

@@ -64,6 +64,10 @@ internal static class StudyReport
             else
             {
                 figures.Add(StudyFigures.AccuracyByTrainingLevel(table, architecture, figureFolder, FigureFolder));
+                if (StudyFigures.AttacksByTrainingLevel(table, architecture, figureFolder, FigureFolder) is { } attacks)
+                {
+                    figures.Add(attacks);
+                }
             }
 
             if (StudyFigures.AccuracyByTestLevel(table, architecture, rows, figureFolder, FigureFolder) is { } byTest)
@@ -137,6 +141,10 @@ internal static class StudyReport
             }
 
             sb.Append('\n');
+            if (architecture.Attacks is { } attacks)
+            {
+                AttackTable(sb, table, attacks);
+            }
         }
 
         if (figures.Count > 0)
@@ -149,6 +157,46 @@ internal static class StudyReport
         }
 
         return sb.ToString();
+    }
+
+    private static void AttackTable(StringBuilder sb, StudyTable table, AttackTable attacks)
+    {
+        bool minimal = attacks.Keys.Contains("minimal");
+        sb.Append("### Attacks and gradient-masking flags\n\n");
+        sb.Append("Accuracy under each attack column, mean over the benchmark levels and over seeds (%); white-box unless marked transfer; minimal-l2 is the robust accuracy from each image's minimal adversarial distance. ");
+        sb.Append("Flags count the models showing a known sign of gradient masking (docs/gradient-masking.md in the Robustness repository): iterative-weaker = PGD leaves more accuracy than FGSM at some level; transfer-stronger = the transfer attack beats the white-box one; no-fall = the strongest white-box attack leaves over 10% at the largest level.\n\n");
+        sb.Append("| point | ").Append(string.Join(" | ", table.Factors)).Append(" | ").Append(string.Join(" | ", attacks.Keys.Select(Robustness.Evaluation.Benchmarks.StudyAttack.DisplayNameOf)));
+        sb.Append(minimal ? " | median minimal l2" : "").Append(" | ").Append(string.Join(" | ", GradientMaskingCheck.Signs.Select(GradientMaskingCheck.Code))).Append(" |\n");
+        sb.Append("|---|").Append(string.Concat(table.Factors.Select(_ => "--:|"))).Append(string.Concat(attacks.Keys.Select(_ => "--:|"))).Append(minimal ? "--:|" : "").Append(string.Concat(GradientMaskingCheck.Signs.Select(_ => "--:|"))).Append('\n');
+        foreach (var p in attacks.Points)
+        {
+            sb.Append(_c, $"| {p.PointId} | {string.Join(" | ", p.Factors.Select(G))} | ");
+            sb.Append(string.Join(" | ", attacks.Keys.Select(k => p.Attacks.FirstOrDefault(a => a.Key == k) is { } m ? (m.MeanAccuracy * 100).ToString("F2", _c) : "-")));
+            if (minimal)
+            {
+                double? median = p.Attacks.FirstOrDefault(a => a.Key == "minimal")?.MedianMinimalDistance;
+                sb.Append(" | ").Append(median is not { } d ? "-" : double.IsPositiveInfinity(d) ? "> largest level" : d.ToString("F3", _c));
+            }
+
+            sb.Append(" | ").Append(string.Join(" | ", p.Flags.Select(f => string.Create(_c, $"{f.Flagged}/{f.Models}")))).Append(" |\n");
+        }
+
+        sb.Append('\n');
+        foreach (var c in attacks.Correlations)
+        {
+            sb.Append(_c, $"- {Robustness.Evaluation.Benchmarks.StudyAttack.DisplayNameOf(c.Key)}: Spearman r = {F4(c.Spearman.Coefficient)} (p = {S4(c.Spearman.PValue)}) with {table.Factors[0]}; mean {Percent(c.Mean)} %\n");
+        }
+
+        sb.Append(_c, $"- gradient-masking flags: {string.Join("; ", attacks.Totals.Select(t => string.Create(_c, $"{t.Code} {t.Flagged} of {t.Models} models")))}\n");
+        foreach (var p in attacks.Points)
+        {
+            foreach (string d in p.Details)
+            {
+                sb.Append(_c, $"  - {p.PointId} {d}\n");
+            }
+        }
+
+        sb.Append('\n');
     }
 
     private static void SingleTable(StringBuilder sb, IReadOnlyList<SingleFactorCell> cells)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MathNet.Numerics.Distributions;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
@@ -150,7 +151,8 @@ public sealed class StudyAnalyzer
         {
             List<PointSummary> points = Summaries(arch, question);
             repetitions = Math.Max(repetitions, points.Max(p => p.Seeds.Count));
-            architectures.Add(multi ? MultiFactorTable(arch.Key, points, factors) : SingleFactorTable(arch.Key, points, question));
+            ArchitectureTable archTable = multi ? MultiFactorTable(arch.Key, points, factors) : SingleFactorTable(arch.Key, points, question);
+            architectures.Add(arch.Any(r => r.Attacks.Count > 0) ? archTable with { Attacks = AttackSummary([.. arch], points, multi) } : archTable);
         }
 
         return new StudyTable(study, question, factors, _options.Alpha, _options.ConfidenceLevel, repetitions, architectures);
@@ -269,6 +271,58 @@ public sealed class StudyAnalyzer
             return new MultiFactorCell(m, fit, fit.IsSignificant(_options.Alpha));
         })];
         return new ArchitectureTable(architecture, points, null, null, null, cells);
+    }
+
+    private AttackTable AttackSummary(List<StudyRow> rows, List<PointSummary> points, bool multi)
+    {
+        var keys = rows.SelectMany(r => r.Attacks.Select(a => a.Key)).Distinct(StringComparer.Ordinal).ToList();
+        var summaries = new List<AttackPointSummary>();
+        var totals = GradientMaskingCheck.Signs.ToDictionary(s => s, _ => (Flagged: 0, Models: 0));
+        foreach (PointSummary point in points)
+        {
+            var reps = rows.Where(r => r.PointId == point.PointId && r.Attacks.Count > 0).OrderBy(r => r.Seed).ToList();
+            var means = new List<AttackMean>();
+            foreach (string key in keys)
+            {
+                var scores = reps.Select(r => r.Attack(key)).OfType<AttackScore>().ToList();
+                if (scores.Count == 0)
+                {
+                    continue;
+                }
+
+                int levels = scores.Min(a => a.Accuracies.Count);
+                double[] perLevel = [.. Enumerable.Range(0, levels).Select(l => scores.Average(a => a.Accuracies[l]))];
+                double? median = scores.All(a => a.MedianMinimalDistance is not null)
+                    ? (scores.Any(a => double.IsPositiveInfinity(a.MedianMinimalDistance!.Value)) ? double.PositiveInfinity : scores.Average(a => a.MedianMinimalDistance!.Value))
+                    : null;
+                means.Add(new AttackMean(key, scores.Average(a => a.MeanAccuracy), perLevel, median));
+            }
+
+            var flagsBySeed = reps.Select(r => (r.Seed, Flags: GradientMaskingCheck.Check(r))).ToList();
+            var counts = GradientMaskingCheck.Signs.Select(sign =>
+            {
+                int flagged = flagsBySeed.Count(f => f.Flags.Any(x => x.Sign == sign));
+                totals[sign] = (totals[sign].Flagged + flagged, totals[sign].Models + reps.Count);
+                return new MaskingCount(sign, flagged, reps.Count);
+            }).ToList();
+            var details = flagsBySeed.SelectMany(f => f.Flags.Select(x => string.Create(CultureInfo.InvariantCulture, $"s{f.Seed}: {x.Code}: {x.Detail}"))).ToList();
+            summaries.Add(new AttackPointSummary(point.PointId, point.Factors, reps.Count, means, counts, details));
+        }
+
+        var correlations = new List<AttackCorrelation>();
+        if (!multi)
+        {
+            foreach (string key in keys)
+            {
+                var withKey = summaries.Where(p => p.Attacks.Any(a => a.Key == key)).ToList();
+                double[] x = [.. withKey.Select(p => p.Factors[0])];
+                double[] y = [.. withKey.Select(p => p.Attacks.First(a => a.Key == key).MeanAccuracy)];
+                DescriptiveStatistics d = DescriptiveStatistics.Of(y);
+                correlations.Add(new AttackCorrelation(key, _analyzer.Spearman(x, y), d.Mean, d.Variance));
+            }
+        }
+
+        return new AttackTable(keys, summaries, correlations, [.. GradientMaskingCheck.Signs.Select(s => new MaskingCount(s, totals[s].Flagged, totals[s].Models))]);
     }
 
     private static double[] Means(List<PointSummary> points, AccuracyMeasure measure) => [.. points.Select(p => p.Metric(measure).Mean)];

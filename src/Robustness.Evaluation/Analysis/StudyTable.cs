@@ -142,7 +142,51 @@ public sealed record ArchitectureTable(
     IReadOnlyList<SingleFactorCell>? SingleFactor,
     int? PeakIndex,
     IReadOnlyList<SegmentTable>? Segments,
-    IReadOnlyList<MultiFactorCell>? MultiFactor);
+    IReadOnlyList<MultiFactorCell>? MultiFactor)
+{
+    /// <summary>The attack columns (<c>study run --attacks</c>) and gradient-masking flags; null when the rows have none.</summary>
+    public AttackTable? Attacks { get; init; }
+}
+
+/// <summary>One attack column of one design point, averaged over its models (seeds).</summary>
+/// <param name="Key">The column key (<c>fgsm</c>, <c>pgd</c>, <c>minimal</c>, <c>fgsm-transfer</c>, <c>pgd-transfer</c>).</param>
+/// <param name="MeanAccuracy">The mean over the models of each model's mean accuracy over the benchmark levels.</param>
+/// <param name="LevelAccuracies">Per benchmark level, the mean accuracy over the models.</param>
+/// <param name="MedianMinimalDistance">For <c>minimal</c>: the mean over the models of each model's median minimal distance (+infinity when any is); null for the others.</param>
+public sealed record AttackMean(string Key, double MeanAccuracy, IReadOnlyList<double> LevelAccuracies, double? MedianMinimalDistance);
+
+/// <summary>How many models of a point (or an architecture) show one sign of gradient masking.</summary>
+/// <param name="Sign">The sign.</param>
+/// <param name="Flagged">Models flagged.</param>
+/// <param name="Models">Models checked.</param>
+public sealed record MaskingCount(MaskingSign Sign, int Flagged, int Models)
+{
+    /// <summary>The sign's short code.</summary>
+    public string Code => GradientMaskingCheck.Code(Sign);
+}
+
+/// <summary>The attack columns of one design point.</summary>
+/// <param name="PointId">The design point's id.</param>
+/// <param name="Factors">Its factor values (as in <see cref="PointSummary.Factors"/>).</param>
+/// <param name="Models">Models (seeds) with attack columns.</param>
+/// <param name="Attacks">One mean per column, in <see cref="AttackTable.Keys"/> order (a column a point lacks is left out).</param>
+/// <param name="Flags">Per sign, how many of the point's models are flagged.</param>
+/// <param name="Details">The flags of each model, e.g. <c>s1: PGD 0.41 &gt; FGSM 0.38 at l2 2</c>.</param>
+public sealed record AttackPointSummary(string PointId, IReadOnlyList<double> Factors, int Models, IReadOnlyList<AttackMean> Attacks, IReadOnlyList<MaskingCount> Flags, IReadOnlyList<string> Details);
+
+/// <summary>The correlation of one attack column's mean accuracy with the training level (single-factor questions).</summary>
+/// <param name="Key">The column key.</param>
+/// <param name="Spearman">Spearman's r and p over the points.</param>
+/// <param name="Mean">The mean over the points.</param>
+/// <param name="Variance">The sample variance over the points.</param>
+public sealed record AttackCorrelation(string Key, CorrelationResult Spearman, double Mean, double Variance);
+
+/// <summary>The attack columns of one architecture and their gradient-masking flags (docs/gradient-masking.md).</summary>
+/// <param name="Keys">The column keys, in the order the study asked for them.</param>
+/// <param name="Points">One summary per design point, in the architecture table's point order.</param>
+/// <param name="Correlations">RQ1-RQ4: one correlation per column with the training level; empty for RQ5/RQ6.</param>
+/// <param name="Totals">Per sign, models flagged over all points.</param>
+public sealed record AttackTable(IReadOnlyList<string> Keys, IReadOnlyList<AttackPointSummary> Points, IReadOnlyList<AttackCorrelation> Correlations, IReadOnlyList<MaskingCount> Totals);
 
 /// <summary>The analysis of one study: the paper's table for its research question (Tables 2-7), one block per architecture.</summary>
 /// <param name="Study">The study's name.</param>

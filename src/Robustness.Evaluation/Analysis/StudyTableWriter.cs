@@ -120,10 +120,109 @@ public static class StudyTableWriter
                 w.WriteEndArray();
             }
 
+            if (a.Attacks is { } attacks)
+            {
+                WriteAttacks(w, attacks, table.Factors);
+            }
+
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteAttacks(Utf8JsonWriter w, AttackTable attacks, IReadOnlyList<string> factors)
+    {
+        w.WriteStartObject("attacks");
+        w.WriteStartArray("columns");
+        foreach (string key in attacks.Keys)
+        {
+            w.WriteStringValue(key);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("points");
+        foreach (AttackPointSummary p in attacks.Points)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", p.PointId);
+            w.WriteStartObject("factors");
+            for (int j = 0; j < factors.Count; j++)
+            {
+                Number(w, factors[j], p.Factors[j]);
+            }
+
+            w.WriteEndObject();
+            w.WriteNumber("models", p.Models);
+            w.WriteStartObject("columns");
+            foreach (AttackMean m in p.Attacks)
+            {
+                w.WriteStartObject(m.Key);
+                Number(w, "meanAccuracy", m.MeanAccuracy);
+                w.WriteStartArray("levelAccuracies");
+                foreach (double v in m.LevelAccuracies)
+                {
+                    if (double.IsFinite(v))
+                    {
+                        w.WriteNumberValue(v);
+                    }
+                    else
+                    {
+                        w.WriteNullValue();
+                    }
+                }
+
+                w.WriteEndArray();
+                if (m.MedianMinimalDistance is { } median)
+                {
+                    Number(w, "medianMinimalDistance", median);
+                    w.WriteBoolean("medianBeyondLargestLevel", double.IsPositiveInfinity(median));
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            WriteMaskingCounts(w, "maskingFlags", p.Flags);
+            w.WriteStartArray("maskingDetails");
+            foreach (string d in p.Details)
+            {
+                w.WriteStringValue(d);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("correlations");
+        foreach (AttackCorrelation c in attacks.Correlations)
+        {
+            w.WriteStartObject();
+            w.WriteString("column", c.Key);
+            Correlation(w, "spearman", c.Spearman);
+            Number(w, "mean", c.Mean);
+            Number(w, "variance", c.Variance);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        WriteMaskingCounts(w, "maskingTotals", attacks.Totals);
+        w.WriteEndObject();
+    }
+
+    private static void WriteMaskingCounts(Utf8JsonWriter w, string name, IReadOnlyList<MaskingCount> counts)
+    {
+        w.WriteStartObject(name);
+        foreach (MaskingCount c in counts)
+        {
+            w.WriteStartObject(c.Code);
+            w.WriteNumber("flagged", c.Flagged);
+            w.WriteNumber("models", c.Models);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 
@@ -283,9 +382,70 @@ public static class StudyTableWriter
             {
                 AppendPoints(sb, a, table);
             }
+
+            if (a.Attacks is { } attacks)
+            {
+                AppendAttacks(sb, a.Architecture, attacks, table.Factors);
+            }
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The attack columns as text: per point the mean accuracy of each column over the benchmark levels (mean over
+    /// seeds), the median minimal distance, and the masking flags (models flagged / models); then the correlation
+    /// of each column with the training level and the flags' totals with their details.
+    /// </summary>
+    private static void AppendAttacks(StringBuilder sb, string architecture, AttackTable attacks, IReadOnlyList<string> factors)
+    {
+        bool minimal = attacks.Keys.Contains("minimal");
+        var header = new List<string> { "Point" };
+        header.AddRange(factors);
+        header.AddRange(attacks.Keys.Select(Benchmarks.StudyAttack.DisplayNameOf));
+        if (minimal)
+        {
+            header.Add("median d");
+        }
+
+        header.AddRange(GradientMaskingCheck.Signs.Select(GradientMaskingCheck.Code));
+        var rows = new List<string[]> { header.ToArray() };
+        foreach (AttackPointSummary p in attacks.Points)
+        {
+            var row = new List<string> { p.PointId };
+            row.AddRange(p.Factors.Select(Level));
+            row.AddRange(attacks.Keys.Select(k => p.Attacks.FirstOrDefault(a => a.Key == k) is { } m ? F4(m.MeanAccuracy) : "-"));
+            if (minimal)
+            {
+                double? median = p.Attacks.FirstOrDefault(a => a.Key == "minimal")?.MedianMinimalDistance;
+                row.Add(median is not { } d ? "-" : double.IsPositiveInfinity(d) ? "> max" : F4(d));
+            }
+
+            row.AddRange(p.Flags.Select(f => Inv($"{f.Flagged}/{f.Models}")));
+            rows.Add(row.ToArray());
+        }
+
+        sb.Append(Inv($"{architecture}: attack columns (white-box unless marked transfer; mean accuracy over the benchmark levels, mean over seeds) and gradient-masking flags (models flagged / models; docs/gradient-masking.md)\n"));
+        AppendAligned(sb, rows);
+        if (attacks.Correlations.Count > 0)
+        {
+            var cells = new List<string[]> { new[] { "Attack", "n", "r", "p", "strength", "Mean", "Variance" } };
+            cells.AddRange(attacks.Correlations.Select(c => new[]
+            {
+                Benchmarks.StudyAttack.DisplayNameOf(c.Key), Inv($"{c.Spearman.N}"), F4(c.Spearman.Coefficient), G4(c.Spearman.PValue),
+                StrengthName(c.Spearman.Strength), F4(c.Mean), G4(c.Variance),
+            }));
+            sb.Append(Inv($"{architecture}: Spearman r of each attack column with {factors[0]}\n"));
+            AppendAligned(sb, cells);
+        }
+
+        sb.Append(Inv($"{architecture}: gradient-masking flags: {string.Join("; ", attacks.Totals.Select(t => Inv($"{t.Code} {t.Flagged}/{t.Models} models")))}\n"));
+        foreach (string detail in attacks.Points.SelectMany(p => p.Details.Select(d => Inv($"  {p.PointId} {d}"))))
+        {
+            sb.Append(detail).Append('\n');
+        }
+
+        sb.Append('\n');
     }
 
     private static void AppendSingle(StringBuilder sb, string title, IReadOnlyList<SingleFactorCell> cells)

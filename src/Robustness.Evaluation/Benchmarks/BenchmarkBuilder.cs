@@ -44,6 +44,13 @@ public sealed class BenchmarkBuilder
         _defaultLevels = BenchmarkLevels.Validate(evaluationOptions?.Levels ?? BenchmarkLevels.Default);
     }
 
+    /// <summary>The same builder with other attack settings (e.g. a study's PGD steps).</summary>
+    /// <param name="pgdOptions">PGD settings; this builder's when null.</param>
+    /// <param name="minimalOptions">Minimal-l2 settings; this builder's when null.</param>
+    /// <returns>The builder.</returns>
+    public BenchmarkBuilder WithAttackOptions(PgdOptions? pgdOptions = null, MinimalL2Options? minimalOptions = null) =>
+        new(_perturbation, _solver, _fgsm, new EvaluationOptions { Levels = _defaultLevels }, pgdOptions ?? _pgd, minimalOptions ?? _minimal);
+
     /// <summary>The PGD settings of <see cref="BuildPgd"/> and <see cref="CreateWhiteBoxPgd"/>.</summary>
     public PgdOptions PgdOptions => _pgd;
 

@@ -23,9 +23,14 @@ namespace Robustness.Evaluation.Results;
 public sealed class SqliteResultStore : IResultStore
 {
     /// <summary>The schema version written to <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 1;
+    /// <remarks>Version 2 added <c>rows.attacks_json</c> (the attack columns); a version-1 store gains it (as <c>[]</c>) when opened.</remarks>
+    public const int SchemaVersion = 2;
 
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions _attackJson = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     private static readonly string[] _columns =
     [
@@ -34,7 +39,7 @@ public sealed class SqliteResultStore : IResultStore
         "reached_label_disturbance", "training_images", "epochs", "stop_reason", "final_loss",
         "training_accuracy", "clean_accuracy", "benchmark_levels", "gaussian_accuracies", "fgsm_accuracies",
         "gaussian_mean_accuracy", "fgsm_mean_accuracy", "training_seconds", "total_seconds", "completed_utc",
-        "training_report_json",
+        "training_report_json", "attacks_json",
     ];
 
     private readonly SqliteConnection _connection;
@@ -94,12 +99,17 @@ public sealed class SqliteResultStore : IResultStore
                       clean_accuracy REAL NOT NULL, benchmark_levels TEXT NOT NULL, gaussian_accuracies TEXT NOT NULL,
                       fgsm_accuracies TEXT NOT NULL, gaussian_mean_accuracy REAL NOT NULL, fgsm_mean_accuracy REAL NOT NULL,
                       training_seconds REAL NOT NULL, total_seconds REAL NOT NULL, completed_utc TEXT NOT NULL,
-                      training_report_json TEXT NOT NULL);
+                      training_report_json TEXT NOT NULL, attacks_json TEXT NOT NULL DEFAULT '[]');
                     CREATE INDEX IF NOT EXISTS rows_study ON rows (study, architecture, point_index, repetition);
                     CREATE TABLE IF NOT EXISTS studies (
                       name TEXT PRIMARY KEY NOT NULL, question INTEGER NOT NULL, design_json TEXT NOT NULL,
                       planned_runs INTEGER NOT NULL, data_json TEXT NOT NULL, created_utc TEXT NOT NULL);
                     """, tx);
+                if (version == 1 && !HasColumn(connection, tx, "rows", "attacks_json"))
+                {
+                    Execute(connection, "ALTER TABLE rows ADD COLUMN attacks_json TEXT NOT NULL DEFAULT '[]';", tx);
+                }
+
                 Execute(connection, $"PRAGMA user_version = {SchemaVersion};", tx);
                 tx.Commit();
             }
@@ -154,7 +164,7 @@ public sealed class SqliteResultStore : IResultStore
                 row.ReachedLabelDisturbance, row.TrainingImages, row.Epochs, row.StopReason, row.FinalLoss,
                 row.TrainingAccuracy, row.CleanAccuracy, ToJson(row.BenchmarkLevels), ToJson(row.GaussianAccuracies), ToJson(row.FgsmAccuracies),
                 row.GaussianMeanAccuracy, row.FgsmMeanAccuracy, row.TrainingSeconds, row.TotalSeconds,
-                row.CompletedUtc.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture), row.TrainingReportJson,
+                row.CompletedUtc.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture), row.TrainingReportJson, AttacksToJson(row.Attacks),
             ];
             for (int i = 0; i < _columns.Length; i++)
             {
@@ -191,7 +201,10 @@ public sealed class SqliteResultStore : IResultStore
                     reader.GetDouble(17), reader.GetDouble(18), reader.GetDouble(19), FromJson(reader.GetString(20)),
                     FromJson(reader.GetString(21)), FromJson(reader.GetString(22)), reader.GetDouble(23), reader.GetDouble(24),
                     reader.GetDouble(25), reader.GetDouble(26),
-                    DateTimeOffset.Parse(reader.GetString(27), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), reader.GetString(28)));
+                    DateTimeOffset.Parse(reader.GetString(27), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), reader.GetString(28))
+                {
+                    Attacks = AttacksFromJson(reader.GetString(29)),
+                });
             }
 
             return rows;
@@ -262,7 +275,7 @@ public sealed class SqliteResultStore : IResultStore
                 D(r.ReachedClassImbalance), D(r.ReachedLabelDisturbance), r.TrainingImages.ToString(c), r.Epochs.ToString(c), r.StopReason,
                 D(r.FinalLoss), D(r.TrainingAccuracy), D(r.CleanAccuracy), ToJson(r.BenchmarkLevels), ToJson(r.GaussianAccuracies),
                 ToJson(r.FgsmAccuracies), D(r.GaussianMeanAccuracy), D(r.FgsmMeanAccuracy), D(r.TrainingSeconds), D(r.TotalSeconds),
-                r.CompletedUtc.ToUniversalTime().ToString("O", c), r.TrainingReportJson,
+                r.CompletedUtc.ToUniversalTime().ToString("O", c), r.TrainingReportJson, AttacksToJson(r.Attacks),
             ];
             writer.Write(string.Join(',', fields.Select(Csv)));
             writer.Write('\n');
@@ -275,7 +288,7 @@ public sealed class SqliteResultStore : IResultStore
     public void ExportJson(TextWriter writer, string? study = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(JsonSerializer.Serialize(Rows(study), new JsonSerializerOptions(_json) { WriteIndented = true }));
+        writer.Write(JsonSerializer.Serialize(Rows(study), new JsonSerializerOptions(_attackJson) { WriteIndented = true }));
         writer.Write('\n');
     }
 
@@ -333,6 +346,19 @@ public sealed class SqliteResultStore : IResultStore
     }
 
     private static string ToJson(IReadOnlyList<double> values) => JsonSerializer.Serialize(values, _json);
+
+    private static string AttacksToJson(IReadOnlyList<AttackScore> attacks) => JsonSerializer.Serialize(attacks, _attackJson);
+
+    private static AttackScore[] AttacksFromJson(string json) => JsonSerializer.Deserialize<AttackScore[]>(json, _attackJson) ?? [];
+
+    private static bool HasColumn(SqliteConnection connection, SqliteTransaction tx, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $c;";
+        command.Parameters.AddWithValue("$c", column);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
 
     private static double[] FromJson(string json) => JsonSerializer.Deserialize<double[]>(json, _json) ?? [];
 

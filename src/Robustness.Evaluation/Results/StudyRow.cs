@@ -65,4 +65,17 @@ public sealed record StudyRow(
     double TrainingSeconds,
     double TotalSeconds,
     DateTimeOffset CompletedUtc,
-    string TrainingReportJson);
+    string TrainingReportJson)
+{
+    /// <summary>
+    /// The attack columns the study evaluated with (<c>study run --attacks</c>), in the order asked for; empty when
+    /// none were asked for. When any are, the paper's MNIST-A column is listed too (as <c>fgsm-transfer</c>, or
+    /// <c>fgsm</c> when MNIST-A was white-box), so that the gradient-masking check can compare attack modes.
+    /// </summary>
+    public IReadOnlyList<AttackScore> Attacks { get; init; } = [];
+
+    /// <summary>The score of one attack column, or null when the row has none.</summary>
+    /// <param name="key">The column key (<see cref="AttackScore.Key"/>), e.g. <c>pgd</c> or <c>fgsm-transfer</c>.</param>
+    /// <returns>The score.</returns>
+    public AttackScore? Attack(string key) => Attacks.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.Ordinal));
+}

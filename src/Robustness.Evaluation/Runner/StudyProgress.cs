@@ -1,3 +1,7 @@
+using Robustness.Evaluation.Benchmarks;
+using Robustness.Evaluation.Results;
+using Robustness.Models;
+
 namespace Robustness.Evaluation.Runner;
 
 /// <summary>What the runner is doing.</summary>
@@ -89,4 +93,19 @@ public sealed record StudyRunOptions
 
     /// <summary>Score MNIST-A white-box (FGSM against each scored model); default <see cref="EvaluationOptions.WhiteBoxFgsm"/>.</summary>
     public bool? WhiteBoxFgsm { get; init; }
+
+    /// <summary>
+    /// Attack columns beyond MNIST-A (<see cref="StudyAttack"/>: white-box FGSM, PGD, minimal-l2, or transferred FGSM/PGD),
+    /// scored on the same benchmark levels and stored in <see cref="StudyRow.Attacks"/>; none by default.
+    /// </summary>
+    public IReadOnlyList<StudyAttack> Attacks { get; init; } = [];
+
+    /// <summary>The PGD settings of the PGD columns and of PGD training images; the builder's (<see cref="BenchmarkBuilder.PgdOptions"/>) when null.</summary>
+    public PgdOptions? Pgd { get; init; }
+
+    /// <summary>
+    /// How the design's adversarial training images are made (the FGSM factor of RQ2, RQ5, RQ6): <c>fgsm</c> (default,
+    /// the paper's) or <c>pgd</c> (PGD-l2 against the clean model, placed at the same exact levels).
+    /// </summary>
+    public string TrainingAttack { get; init; } = "fgsm";
 }

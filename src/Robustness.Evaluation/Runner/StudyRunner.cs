@@ -130,13 +130,35 @@ public sealed partial class StudyRunner
         RemoveStaleTemporaries(modelFolder);
         RemoveStaleTemporaries(suiteFolder);
 
-        string dataJson = JsonSerializer.Serialize(new
+        var attacks = CheckAttacks(options);
+        var builder = options.Pgd is null ? _builder : _builder.WithAttackOptions(options.Pgd);
+        var pgdOptions = builder.PgdOptions;
+        bool pgdTraining = options.TrainingAttack == "pgd";
+        var identity = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            data = JsonDocument.Parse(data.IdentityJson()).RootElement,
-            benchmarkLevels = levels,
-            benchmarkSeed = suiteSeed,
-            whiteBoxFgsm = whiteBox,
-        });
+            ["data"] = JsonDocument.Parse(data.IdentityJson()).RootElement,
+            ["benchmarkLevels"] = levels,
+            ["benchmarkSeed"] = suiteSeed,
+            ["whiteBoxFgsm"] = whiteBox,
+        };
+
+        // Only what differs from the paper's evaluation enters the identity, so stores made before attacks existed still resume.
+        if (attacks.Count > 0)
+        {
+            identity["attacks"] = attacks.Select(a => a.Key).ToArray();
+        }
+
+        if (pgdTraining)
+        {
+            identity["trainingAttack"] = "pgd";
+        }
+
+        if (pgdTraining || attacks.Any(a => a.Attack == "pgd"))
+        {
+            identity["pgd"] = new { steps = pgdOptions.Steps, stepScale = pgdOptions.StepScale, randomStart = pgdOptions.RandomStart, seed = pgdOptions.RandomStart ? pgdOptions.Seed : (ulong?)null };
+        }
+
+        string dataJson = JsonSerializer.Serialize(identity);
         store.RecordStudy(new StoredStudy(study, (int)design.Question, StudyDesignJson.Serialize(design), runs.Count, dataJson, DateTimeOffset.UtcNow));
         var todo = runs.Select((r, i) => (Run: r, Number: i + 1)).Where(r => !store.Contains(r.Run.Key)).ToList();
         int skipped = runs.Count - todo.Count;
@@ -172,10 +194,12 @@ public sealed partial class StudyRunner
                 $"{architecture}: benchmark suites (clean, Gaussian, FGSM; {levels.Count} levels)"));
             var cleanSuite = cache.GetOrBuildClean(_builder, data.Test, cancellationToken);
             var gaussianSuite = cache.GetOrBuildGaussian(_builder, data.Test, suiteSeed, levels, null, cancellationToken);
+            var reference = ReferenceModelFingerprint.FromCheckpoint(clean.Path);
             IRobustnessBenchmark fgsmSuite = whiteBox
                 ? _builder.CreateWhiteBoxFgsm(data.Test, levels)
-                : cache.GetOrBuildFgsm(_builder, data.Test, cleanModel, ReferenceModelFingerprint.FromCheckpoint(clean.Path), levels, null, cancellationToken);
-            var fgsmSource = new FgsmPerturbation(cleanModel, _fgsm, _solver);
+                : cache.GetOrBuildFgsm(_builder, data.Test, cleanModel, reference, levels, null, cancellationToken);
+            var attackSuites = AttackSuites(attacks, whiteBox, builder, cache, data.Test, cleanModel, reference, levels, cancellationToken);
+            IPerturbation fgsmSource = pgdTraining ? new PgdPerturbation(cleanModel, pgdOptions, _solver) : new FgsmPerturbation(cleanModel, _fgsm, _solver);
 
             foreach (var (run, number) in archRuns)
             {
@@ -213,6 +237,7 @@ public sealed partial class StudyRunner
                     var cleanScore = cleanSuite.Score(model, cancellationToken);
                     var gaussianScore = gaussianSuite.Score(model, cancellationToken);
                     var fgsmScore = fgsmSuite.Score(model, cancellationToken);
+                    var attackScores = ScoreAttacks(attackSuites, whiteBox, fgsmScore, model, cancellationToken);
                     var row = new StudyRow(
                         run.Key, study, design.Question, architecture, run.Point.Id, run.Point.Index, run.Seed, run.Repetition,
                         run.Point.GaussianLevel, run.Point.FgsmLevel, run.Point.ClassImbalance, run.Point.LabelDisturbance,
@@ -220,7 +245,10 @@ public sealed partial class StudyRunner
                         report.FinalLoss, report.TrainingAccuracy, cleanScore.Accuracy, [.. levels],
                         [.. gaussianScore.Levels.Select(l => l.Accuracy)], [.. fgsmScore.Levels.Select(l => l.Accuracy)],
                         gaussianScore.MeanAccuracy, fgsmScore.MeanAccuracy, report.Duration.TotalSeconds, runClock.Elapsed.TotalSeconds,
-                        DateTimeOffset.UtcNow, JsonSerializer.Serialize(report, _json));
+                        DateTimeOffset.UtcNow, JsonSerializer.Serialize(report, _json))
+                    {
+                        Attacks = attackScores,
+                    };
                     store.Add(row);
                     completed++;
                     finished++;
@@ -240,6 +268,75 @@ public sealed partial class StudyRunner
         var summary = new StudyRunSummary(study, runs.Count, skipped, completed, trained, loaded, cache.BuildCount, cache.LoadCount, clock.Elapsed);
         LogDone(study, completed, skipped, clock.Elapsed.TotalSeconds);
         return summary;
+    }
+
+    private static List<StudyAttack> CheckAttacks(StudyRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options.Attacks);
+        if (options.TrainingAttack is not ("fgsm" or "pgd"))
+        {
+            throw new ArgumentException($"The training attack '{options.TrainingAttack}' is not one of fgsm, pgd.", nameof(options));
+        }
+
+        var attacks = options.Attacks.ToList();
+        var repeated = attacks.GroupBy(a => a.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+        {
+            throw new ArgumentException($"The attack column {repeated.Key} is asked for twice.", nameof(options));
+        }
+
+        foreach (var a in attacks)
+        {
+            _ = StudyAttack.Parse(a.Key); // the same rules as the CLI's list
+        }
+
+        options.Pgd?.Validate();
+        return attacks;
+    }
+
+    /// <summary>
+    /// The suites of the attack columns; the paper's MNIST-A suite serves its own mode's FGSM column (null entry), and
+    /// that column is listed even when not asked for, so that every row with attacks can be checked for gradient masking.
+    /// </summary>
+    private static List<(StudyAttack Attack, IRobustnessBenchmark? Suite)> AttackSuites(IReadOnlyList<StudyAttack> attacks, bool whiteBoxFgsm, BenchmarkBuilder builder,
+        SuiteCache cache, ImageSet test, ImageClassifier cleanModel, ReferenceModelFingerprint reference, IReadOnlyList<double> levels, CancellationToken cancellationToken)
+    {
+        var suites = new List<(StudyAttack, IRobustnessBenchmark?)>();
+        if (attacks.Count == 0)
+        {
+            return suites;
+        }
+
+        var mnistA = new StudyAttack("fgsm", whiteBoxFgsm);
+        foreach (var attack in attacks.Contains(mnistA) ? attacks : [.. attacks, mnistA])
+        {
+            IRobustnessBenchmark? suite = attack switch
+            {
+                _ when attack == mnistA => null,
+                { Attack: "fgsm", WhiteBox: true } => builder.CreateWhiteBoxFgsm(test, levels),
+                { Attack: "fgsm", WhiteBox: false } => cache.GetOrBuildFgsm(builder, test, cleanModel, reference, levels, null, cancellationToken),
+                { Attack: "pgd", WhiteBox: true } => builder.CreateWhiteBoxPgd(test, levels),
+                { Attack: "pgd", WhiteBox: false } => cache.GetOrBuildPgd(builder, test, cleanModel, reference, levels, null, cancellationToken),
+                { Attack: "minimal" } => builder.CreateMinimal(test, levels),
+                _ => throw new ArgumentException($"Unknown attack column {attack.Key}."),
+            };
+            suites.Add((attack, suite));
+        }
+
+        return suites;
+    }
+
+    private static AttackScore[] ScoreAttacks(List<(StudyAttack Attack, IRobustnessBenchmark? Suite)> suites, bool whiteBoxFgsm, BenchmarkResult mnistA, ImageClassifier model, CancellationToken cancellationToken)
+    {
+        var scores = new AttackScore[suites.Count];
+        for (int i = 0; i < suites.Count; i++)
+        {
+            var (attack, suite) = suites[i];
+            var result = suite is null ? mnistA : suite.Score(model, cancellationToken);
+            scores[i] = new AttackScore(attack.Attack, suite is null ? whiteBoxFgsm : attack.WhiteBox, [.. result.Levels.Select(l => l.Accuracy)], result.MeanAccuracy, result.MedianMinimalDistance);
+        }
+
+        return scores;
     }
 
     /// <summary>The training options of a run: the trainer's defaults with the design's epoch cap and the run's seed.</summary>
