@@ -151,6 +151,12 @@ public sealed class SqliteResultStore : IResultStore
                 $"Row '{row.Key}': {row.BenchmarkLevels.Count} benchmark levels need as many Gaussian and FGSM accuracies; {row.GaussianAccuracies.Count} and {row.FgsmAccuracies.Count} were given."), nameof(row));
         }
 
+        if (row.Attacks.FirstOrDefault(a => a.Accuracies.Count != row.BenchmarkLevels.Count) is { } off)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Row '{row.Key}': attack column {off.Key} has {off.Accuracies.Count} accuracies for {row.BenchmarkLevels.Count} benchmark levels."), nameof(row));
+        }
+
         lock (_lock)
         {
             using var tx = _connection.BeginTransaction();
