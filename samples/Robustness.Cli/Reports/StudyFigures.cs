@@ -95,7 +95,7 @@ internal static class StudyFigures
         plot.XLabel(FactorLabel(table.Factors[0]), 16);
         plot.YLabel("accuracy, mean over test levels (%)", 16);
         plot.Axes.SetLimitsY(0, 102);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right); // outside the data: the series span the whole height
         return Save(plot, folder, relativeFolder, string.Create(_c, $"{table.Study}-{architecture.Architecture}-attacks"),
             string.Create(_c, $"{architecture.Architecture}: accuracy under each attack against the training level"));
     }

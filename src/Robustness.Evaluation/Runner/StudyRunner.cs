@@ -191,7 +191,7 @@ public sealed partial class StudyRunner
             }
 
             Report(progress, new StudyProgress(StudyStage.Suites, study, architecture, 0, runs.Count, null, null, 0, design.MaxEpochs, finished, clock.Elapsed, null,
-                $"{architecture}: benchmark suites (clean, Gaussian, FGSM; {levels.Count} levels)"));
+                $"{architecture}: benchmark suites (clean, Gaussian, FGSM{string.Concat(attacks.Select(a => ", " + a.Key))}; {levels.Count} levels)"));
             var cleanSuite = cache.GetOrBuildClean(_builder, data.Test, cancellationToken);
             var gaussianSuite = cache.GetOrBuildGaussian(_builder, data.Test, suiteSeed, levels, null, cancellationToken);
             var reference = ReferenceModelFingerprint.FromCheckpoint(clean.Path);
