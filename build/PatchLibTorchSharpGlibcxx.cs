@@ -1,6 +1,7 @@
-// Compiled twice: by MSBuild's RoslynCodeTaskFactory (build/LibTorchSharpCompat.targets), against
-// netstandard2.0, and into tests/Robustness.Build.Tests with ROBUSTNESS_BUILD_TESTS defined (which
-// leaves out the MSBuild task class). Keep it to netstandard2.0 APIs. See docs/libtorchsharp-glibcxx.md.
+// Compiled three times: by MSBuild's RoslynCodeTaskFactory (build/LibTorchSharpCompat.targets), against
+// netstandard2.0; into src/Robustness.Models with ROBUSTNESS_RUNTIME_LOADER defined (the runtime loader,
+// TorchRuntime.EnsureLoadable); and into tests/Robustness.Build.Tests with ROBUSTNESS_BUILD_TESTS defined.
+// The last two leave out the MSBuild task class. Keep it to netstandard2.0 APIs. See docs/libtorchsharp-glibcxx.md.
 #nullable enable
 using System;
 using System.Collections.Generic;
@@ -11,7 +12,7 @@ using System.Text;
 
 namespace Robustness.Build
 {
-#if !ROBUSTNESS_BUILD_TESTS
+#if !ROBUSTNESS_BUILD_TESTS && !ROBUSTNESS_RUNTIME_LOADER
     /// <summary>
     /// MSBuild task: rewrites each given libLibTorchSharp.so so that it loads with a libstdc++ older
     /// than GCC 13. Mode "auto" patches only when the system libstdc++ lacks GLIBCXX_3.4.32;

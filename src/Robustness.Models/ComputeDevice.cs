@@ -86,6 +86,7 @@ public sealed record ComputeDevice(ComputeDeviceKind Kind, int Index = 0)
     /// <exception cref="InvalidOperationException">CUDA was asked for but is not available, or the index is past the last GPU.</exception>
     public ComputeDevice Resolve()
     {
+        TorchRuntime.EnsureInitialised();
         switch (Kind)
         {
             case ComputeDeviceKind.Cpu:

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 
 namespace Robustness.Models;
@@ -9,15 +10,69 @@ namespace Robustness.Models;
 public sealed record TorchRuntimeInfo(bool CudaAvailable, int CudaDeviceCount, int Threads);
 
 /// <summary>
-/// Entry point to TorchSharp's native backend. Touching it loads libtorch; a missing or unloadable
-/// backend surfaces here with TorchSharp's own explanation.
+/// Entry point to TorchSharp's native backend. Everything in the library that first touches TorchSharp calls
+/// <see cref="EnsureLoadable"/> first, so that on Linux with a libstdc++ older than GCC 13 a compatible copy of
+/// libLibTorchSharp.so is loaded where no build step patched it (notebooks); an unloadable backend surfaces as
+/// an <see cref="InvalidOperationException"/> that names the cause.
 /// </summary>
 public static class TorchRuntime
 {
+    private static readonly Lock _initLock = new();
+    private static bool _initialised;
+
+    /// <summary>
+    /// Makes TorchSharp's native backend loadable; call it in a notebook's first cell, or let the library call it.
+    /// On Linux, when the system libstdc++ lacks GLIBCXX_3.4.32 and the libLibTorchSharp.so that TorchSharp would
+    /// load requires it, it writes the build step's rewrite of that file into a per-user cache keyed by its SHA-256
+    /// (<c>$ROBUSTNESS_LIBTORCHSHARP_CACHE</c>, else <c>~/.cache/robustness/libtorchsharp</c>; atomic, never into the
+    /// NuGet cache) and loads it, with libtorch, before TorchSharp does. Idempotent and thread-safe: the first call
+    /// decides, later calls return its report. <c>ROBUSTNESS_LIBTORCHSHARP_COMPAT=auto|always|never</c> overrides the
+    /// detection as the build property does. See docs/libtorchsharp-glibcxx.md.
+    /// </summary>
+    /// <param name="logger">Where to log what was done (Information when a copy was loaded); none when null.</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="InvalidOperationException">The mode variable has an unknown value.</exception>
+    /// <exception cref="IOException">The cache folder cannot be written.</exception>
+    public static TorchLoadReport EnsureLoadable(ILogger? logger = null) => TorchNativeLoader.EnsureLoadable(logger);
+
+    /// <summary>
+    /// <see cref="EnsureLoadable"/>, then TorchSharp's own initialisation; a failure becomes one
+    /// <see cref="InvalidOperationException"/> naming the real cause (GLIBCXX_3.4.32 when that is it) and what to do.
+    /// </summary>
+    internal static void EnsureInitialised()
+    {
+        if (Volatile.Read(ref _initialised))
+        {
+            return;
+        }
+
+        lock (_initLock)
+        {
+            if (_initialised)
+            {
+                return;
+            }
+
+            EnsureLoadable();
+            try
+            {
+                _ = torch.get_num_threads();
+            }
+            catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
+            {
+                string cause = TorchNativeLoader.DiagnoseGlibcxx() ?? Innermost(e).Message.Split('\n', 2)[0];
+                throw new InvalidOperationException("TorchSharp could not load its native backend: " + cause, e);
+            }
+
+            _initialised = true;
+        }
+    }
+
     /// <summary>Loads the native backend (if not yet loaded) and describes it.</summary>
     /// <returns>The backend's CUDA availability and CPU thread count.</returns>
     public static TorchRuntimeInfo Describe()
     {
+        EnsureInitialised();
         bool cuda = torch.cuda.is_available();
         return new TorchRuntimeInfo(cuda, cuda ? torch.cuda.device_count() : 0, torch.get_num_threads());
     }
@@ -30,6 +85,7 @@ public static class TorchRuntime
     public static void SetThreads(int threads)
     {
         ModelOptions.CheckPositive(threads, nameof(threads));
+        EnsureInitialised();
         if (torch.get_num_threads() != threads)
         {
             torch.set_num_threads(threads);
@@ -39,9 +95,20 @@ public static class TorchRuntime
     /// <summary>Applies an options thread count: 0 leaves libtorch's choice.</summary>
     internal static void ApplyThreads(int threads)
     {
+        EnsureInitialised();
         if (threads > 0)
         {
             SetThreads(threads);
         }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+
+        return e;
     }
 }

@@ -112,6 +112,14 @@ public sealed class ExactL2LevelSearch : IL2LevelSolver
         }
 
         double maxDistance = Math.Sqrt(prep.MaxSquaredDistance);
+        if (prep.MovingPixels == 0 && level <= tolerance)
+        {
+            // Every headroom is below float resolution (e.g. a pixel of 1e-33 moving down): the clean image is
+            // the best float image and it is within the tolerance of so small a level.
+            image.CopyTo(output);
+            return new PerturbationOutcome(PerturbationStatus.Reached, 0, 0, 1);
+        }
+
         if (prep.MovingPixels == 0 || level > maxDistance + tolerance)
         {
             return new PerturbationOutcome(PerturbationStatus.Unreachable, double.NaN, maxDistance, 1);

@@ -92,6 +92,12 @@ public sealed class PaperGridSearch : IL2LevelSolver
         }
 
         double maxDistance = Math.Sqrt(prep.MaxSquaredDistance);
+        if (prep.MovingPixels == 0 && level <= Tolerance)
+        {
+            image.CopyTo(output); // nothing moves measurably; the clean image is within the tolerance of so small a level
+            return new PerturbationOutcome(PerturbationStatus.Reached, 0, 0, 1);
+        }
+
         if (prep.MovingPixels == 0 || level > maxDistance + Tolerance)
         {
             return new PerturbationOutcome(PerturbationStatus.Unreachable, double.NaN, maxDistance, 1);

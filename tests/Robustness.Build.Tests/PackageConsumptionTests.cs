@@ -79,6 +79,90 @@ public sealed class PackageConsumptionTests
         string generatedTargets = File.ReadAllText(Path.Combine(consumer, "obj", "Consumer.csproj.nuget.g.targets"));
         Assert.That(generatedTargets, Does.Contain("buildTransitive/Robustness.Models.targets").Or.Contain("buildTransitive\\Robustness.Models.targets"),
             "NuGet imports the compat step from Robustness.Models' buildTransitive folder");
+        Assert.That(runLog, Does.Contain("trained: 1 epoch"), runLog);
+        AssertPackagePage(feed);
+
+        if (!SystemLibstdcxxLacksGlibcxx332())
+        {
+            Assert.Pass("this system's libstdc++ has GLIBCXX_3.4.32: the runtime loader has nothing to do here");
+        }
+
+        // No build-time patch at all: the step off, and the output's (unpatched) copy deleted, as where no MSBuild
+        // step placed the natives. The library's own call of TorchRuntime.EnsureLoadable must make it train.
+        string noStep = Path.Combine(_tempFolder, "out-no-step");
+        (int buildExit, string buildLog) = Dotnet(consumer, 600, "build", "-c", "Release", "-o", noStep, "-p:RobustnessLibTorchSharpCompat=never", "-tl:off");
+        Assert.That(buildExit, Is.Zero, buildLog);
+        string[] copies = Directory.GetFiles(noStep, "libLibTorchSharp.so", SearchOption.AllDirectories);
+        Assert.That(copies, Is.Not.Empty, "the backend package puts the library into the output");
+        foreach (string copy in copies)
+        {
+            File.Delete(copy);
+        }
+
+        string cache = Path.Combine(_tempFolder, "loader-cache");
+        var env = new Dictionary<string, string?> { ["ROBUSTNESS_LIBTORCHSHARP_CACHE"] = cache };
+        (int loaderExit, string loaderLog) = Run(noStep, env);
+        TestContext.Out.WriteLine("without the build step, output copy deleted:\n" + loaderLog);
+        Assert.That(loaderExit, Is.Zero, loaderLog);
+        Assert.That(loaderLog, Does.Contain("trained: 1 epoch").And.Contain("\nok\n"), loaderLog);
+        Assert.That(loaderLog, Does.Contain("torch load: LoadedCompatCopy"), loaderLog);
+        Assert.That(Directory.GetFiles(cache, "libLibTorchSharp.so", SearchOption.AllDirectories), Has.Length.EqualTo(1), "one copy in the per-user cache");
+
+        // The loader off, the unpatched library in place: the failure names the real cause.
+        string unpatched = Path.Combine(_tempFolder, "out-unpatched");
+        (buildExit, buildLog) = Dotnet(consumer, 600, "build", "-c", "Release", "-o", unpatched, "-p:RobustnessLibTorchSharpCompat=never", "-tl:off");
+        Assert.That(buildExit, Is.Zero, buildLog);
+        env["ROBUSTNESS_LIBTORCHSHARP_COMPAT"] = "never";
+        (int failExit, string failLog) = Run(unpatched, env);
+        TestContext.Out.WriteLine("loader off, unpatched copy:\n" + failLog);
+        Assert.That(failExit, Is.EqualTo(3), failLog);
+        Assert.That(failLog, Does.Contain("error: TorchSharp could not load its native backend:").And.Contain("requires GLIBCXX_3.4.32 of libstdc++.so.6"), failLog);
+        Assert.That(failLog, Does.Contain("TorchRuntime.EnsureLoadable()"), "it says what to do");
+    }
+
+    private static bool SystemLibstdcxxLacksGlibcxx332()
+    {
+        string? system = GlibcxxCompat.FindSystemLibstdcxx();
+        return OperatingSystem.IsLinux() && (system is null || !GlibcxxCompat.DefinesVersion(system, GlibcxxCompat.NewVersion));
+    }
+
+    /// <summary>The package page: the nuget.org README (no relative links, the GCC note, the backend choice), no URL fields while none is set.</summary>
+    private void AssertPackagePage(string feed)
+    {
+        using var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, $"Robustness.Models.{_version}.nupkg"));
+        using var readme = new StreamReader(package.GetEntry("README.md")!.Open());
+        string text = readme.ReadToEnd();
+        Assert.That(text, Does.StartWith("# Robustness for .NET"));
+        Assert.That(text, Does.Contain("GLIBCXX_3.4.32").And.Contain("TorchSharp-cpu").And.Contain("StudyData.DisjointFromOneSplit"));
+        Assert.That(text, Does.Contain("using Robustness.Data; using Robustness.Data.Sources;"), "semicolons survive the README's generation");
+        Assert.That(text, Does.Not.Contain("@RepositoryLine@"));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(text, @"\]\((?!https://)[^)]*\)"), Is.Empty, "no relative links on nuget.org");
+        using var nuspec = new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        string metadata = nuspec.ReadToEnd();
+        Assert.That(metadata, Does.Contain("<readme>README.md</readme>"));
+        Assert.That(metadata, Does.Not.Contain("<projectUrl>"), "no project URL until RobustnessRepositoryUrl is set");
+    }
+
+    private static (int Exit, string Log) Run(string output, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = output };
+        start.ArgumentList.Add(Path.Combine(output, "Consumer.dll"));
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        Task<string> text = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(300)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the consumer ran over 300 s");
+        }
+
+        process.WaitForExit();
+        return (process.ExitCode, text.Result + error.Result);
     }
 
     private string WriteSolutionFilter()
@@ -150,10 +234,23 @@ public sealed class PackageConsumptionTests
 
             var factory = services.GetRequiredService<IModelFactory>();
             Console.WriteLine("architectures: " + string.Join(", ", factory.Architectures));
-            using var model = factory.Create("lenet5", seed: 1);
-            int[] predictions = model.Predict(batch);
-            Console.WriteLine($"lenet5 predictions: {predictions.Length}, all in 0..9: {predictions.All(p => p is >= 0 and <= 9)}");
+            try
+            {
+                using var model = factory.Create("lenet5", seed: 1);
+                int[] predictions = model.Predict(batch);
+                Console.WriteLine($"lenet5 predictions: {predictions.Length}, all in 0..9: {predictions.All(p => p is >= 0 and <= 9)}");
+                var report = services.GetRequiredService<ModelTrainer>().Train(model, batch, new TrainingOptions { MaxEpochs = 1, Seed = 1 });
+                Console.WriteLine($"trained: {report.Epochs} epoch");
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.WriteLine("error: " + e.Message);
+                return 3;
+            }
+
+            Console.WriteLine("torch load: " + TorchRuntime.EnsureLoadable().Action);
             Console.WriteLine("ok");
+            return 0;
             """);
         return folder;
     }

@@ -81,8 +81,10 @@ public sealed class SqliteResultStoreTests
         string[] lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(3), "header + 2 rows (the report's line break is inside quotes)");
         string[] header = lines[0].Split(',');
-        Assert.That(header, Has.Length.EqualTo(29));
+        Assert.That(header, Has.Length.EqualTo(30));
         Assert.That(header[0], Is.EqualTo("key"));
+        Assert.That(header[^1], Is.EqualTo("attacks_json"), "schema 2 adds the attack columns last");
+        Assert.That(lines[1], Does.EndWith(",[]"), "a row without attack columns");
         Assert.That(lines[1], Does.StartWith("st/lenet5/rq2-clean/s7,st,2,lenet5,rq2-clean,0,7,0,0,2.5,,0.1,"));
         Assert.That(lines[2], Does.Contain(",0.3,0.1,"), "CI 0.3 then LD 0.1");
         Assert.That(lines[1], Does.Contain("\"[0.5,1,1.5]\""), "lists as quoted JSON");
