@@ -53,6 +53,7 @@ internal static class RobustnessCli
         root.Subcommands.Add(StatsCommands.Create(context));
         root.Subcommands.Add(BenchCommands.Create(context));
         root.Subcommands.Add(StudyCommands.Create(context));
+        root.Subcommands.Add(ModelCommands.Create(context));
         root.Subcommands.Add(QuickstartCommand.Create(context));
         return root;
     }

@@ -115,6 +115,7 @@ public sealed class ModelGradients
         var module = _model.Module;
         using var mode = new EvaluationMode(module);
         using var grad = enable_grad();
+        using var inputOnly = FirstLayerConvolution.InputGradientsOnly();
         int ppi = PixelsPerImage;
         for (int start = 0; start < count; start += BatchSize)
         {
@@ -183,6 +184,7 @@ public sealed class ModelGradients
         var module = _model.Module;
         using var mode = new EvaluationMode(module);
         using var grad = enable_grad();
+        using var inputOnly = FirstLayerConvolution.InputGradientsOnly();
         int ppi = PixelsPerImage;
         for (int start = 0; start < count; start += BatchSize)
         {
@@ -221,6 +223,7 @@ public sealed class ModelGradients
         var module = _model.Module;
         using var mode = new EvaluationMode(module);
         using var grad = enable_grad();
+        using var inputOnly = FirstLayerConvolution.InputGradientsOnly();
         for (int start = 0; start < count; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
