@@ -19,11 +19,11 @@ import sys
 
 import numpy as np
 import torch
-import torch.nn as nn
+
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import models  # noqa: E402  (AlexNet8, the same network as src/Robustness.Models/AlexNet8.cs)
+import models  # noqa: E402  (LeNet5 and AlexNet8, the networks of src/Robustness.Models)
 
 FOLDER = "/usr/share/datasets/fashion-mnist"
 
@@ -35,25 +35,6 @@ def read_idx(path):
     rank = magic & 0xFF
     dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
-
-
-class LeNet5(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(400, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = F.interpolate(x, size=(32, 32), mode="bilinear", align_corners=False)
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
 
 
 def one_epoch(model, x, y, batch=128, seed=1):
@@ -121,7 +102,7 @@ def main():
     test_y = torch.from_numpy(read_idx(f"{FOLDER}/t10k-labels-idx1-ubyte.gz").astype(np.int64))
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, train {tuple(train_x.shape)}, test {tuple(test_x.shape)}")
     torch.manual_seed(1)
-    model = LeNet5()
+    model = models.LeNet5()
     times = {"lenet5 epoch 60,000": [], "fgsm directions 10,000": [], "pgd-20 pass 10,000": [], "inference 10,000": []}
     for r in range(args.repeats):
         for name, work in [("lenet5 epoch 60,000", lambda: one_epoch(model, train_x, train_y, seed=r)),
