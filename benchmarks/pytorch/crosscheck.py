@@ -25,25 +25,12 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import attacks  # noqa: E402
 import models  # noqa: E402
 
 
-def pgd(model, x, y, level, steps=20, step_scale=2.5):
-    alpha = step_scale * level / steps
-    adv = x.clone()
-    for _ in range(steps):
-        adv.requires_grad_(True)
-        loss = F.cross_entropy(model(adv), y, reduction="sum")
-        (grad,) = torch.autograd.grad(loss, adv)
-        adv = adv.detach()
-        norm = grad.flatten(1).norm(dim=1).view(-1, 1, 1, 1)
-        moving = (norm > 0).float()
-        adv = adv + moving * alpha * grad / norm.clamp_min(1e-30)
-        delta = adv - x
-        dnorm = delta.flatten(1).norm(dim=1).view(-1, 1, 1, 1)
-        delta = delta * torch.clamp(level / dnorm.clamp_min(1e-30), max=1.0)
-        adv = torch.clamp(x + delta, 0, 1)
-    return place(x, adv - x, level)
+def pgd(model, x, y, level):
+    return place(x, attacks.pgd_iterates(model, x, y, level) - x, level)
 
 
 def place(x, delta, level):

@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import attacks  # noqa: E402
 import models  # noqa: E402  (LeNet5 and AlexNet8, the networks of src/Robustness.Models)
 
 FOLDER = "/usr/share/datasets/fashion-mnist"
@@ -61,25 +62,12 @@ def fgsm_directions(model, x, y, batch=500):
     return out
 
 
-def pgd_pass(model, x, y, level=2.0, steps=20, batch=500):
-    """One PGD-20 pass (the iterates) as PgdPerturbation.Iterate: l2-normalised steps of 2.5 L / steps, projection onto the ball and [0, 1]."""
+def pgd_pass(model, x, y, level=2.0, batch=500):
+    """One PGD-20 pass (the iterates) as PgdPerturbation.Iterate, in batches of 500."""
     model.eval()
-    alpha = 2.5 * level / steps
     out = torch.empty_like(x)
     for start in range(0, x.shape[0], batch):
-        xb, yb = x[start:start + batch], y[start:start + batch]
-        adv = xb.clone()
-        for _ in range(steps):
-            adv.requires_grad_(True)
-            loss = F.cross_entropy(model(adv), yb, reduction="sum")
-            (grad,) = torch.autograd.grad(loss, adv)
-            adv = adv.detach()
-            norm = grad.flatten(1).norm(dim=1).view(-1, 1, 1, 1).clamp_min(1e-30)
-            adv = adv + alpha * grad / norm
-            delta = adv - xb
-            dnorm = delta.flatten(1).norm(dim=1).view(-1, 1, 1, 1).clamp_min(1e-30)
-            adv = torch.clamp(xb + delta * torch.clamp(level / dnorm, max=1.0), 0, 1)
-        out[start:start + batch] = adv
+        out[start:start + batch] = attacks.pgd_iterates(model, x[start:start + batch], y[start:start + batch], level)
     return out
 
 

@@ -59,9 +59,21 @@ internal static class FirstLayerConvolution
     /// <summary>The scope of <see cref="InputGradientsOnly"/>.</summary>
     internal readonly struct InputGradientScope : IDisposable
     {
-        public InputGradientScope() => _inputGradientsOnly++;
+        private readonly bool _active;
 
-        public void Dispose() => _inputGradientsOnly--;
+        public InputGradientScope()
+        {
+            _active = true;
+            _inputGradientsOnly++;
+        }
+
+        public void Dispose()
+        {
+            if (_active)
+            {
+                _inputGradientsOnly--;
+            }
+        }
     }
 
     /// <summary>y = conv2d(x, w, b) forward; dL/dx = conv_transpose2d(dL/dy, w) backward; no gradient for w and b.</summary>

@@ -57,8 +57,7 @@ public sealed class ModelGradients
         int count = CountOf(images);
         CheckLength(logits, (long)count * ClassCount, nameof(logits));
         var module = _model.Module;
-        using var mode = new EvaluationMode(module);
-        using var noGrad = no_grad();
+        using var pass = new Pass(module, inputGradients: false);
         for (int start = 0; start < count; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -78,8 +77,7 @@ public sealed class ModelGradients
         int count = CountOf(images);
         CheckLength(predictions, count, nameof(predictions));
         var module = _model.Module;
-        using var mode = new EvaluationMode(module);
-        using var noGrad = no_grad();
+        using var pass = new Pass(module, inputGradients: false);
         for (int start = 0; start < count; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -113,9 +111,7 @@ public sealed class ModelGradients
         }
 
         var module = _model.Module;
-        using var mode = new EvaluationMode(module);
-        using var grad = enable_grad();
-        using var inputOnly = FirstLayerConvolution.InputGradientsOnly();
+        using var pass = new Pass(module, inputGradients: true);
         int ppi = PixelsPerImage;
         for (int start = 0; start < count; start += BatchSize)
         {
@@ -182,9 +178,7 @@ public sealed class ModelGradients
         }
 
         var module = _model.Module;
-        using var mode = new EvaluationMode(module);
-        using var grad = enable_grad();
-        using var inputOnly = FirstLayerConvolution.InputGradientsOnly();
+        using var pass = new Pass(module, inputGradients: true);
         int ppi = PixelsPerImage;
         for (int start = 0; start < count; start += BatchSize)
         {
@@ -221,9 +215,7 @@ public sealed class ModelGradients
         CheckLength(gradients, (long)count * classes * ppi, nameof(gradients));
         CheckLength(logits, (long)count * classes, nameof(logits));
         var module = _model.Module;
-        using var mode = new EvaluationMode(module);
-        using var grad = enable_grad();
-        using var inputOnly = FirstLayerConvolution.InputGradientsOnly();
+        using var pass = new Pass(module, inputGradients: true);
         for (int start = 0; start < count; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -256,6 +248,31 @@ public sealed class ModelGradients
         }
 
         return images.Length / ppi;
+    }
+
+    /// <summary>
+    /// One call's setup, undone on dispose: evaluation mode (the earlier mode restored), gradients on or off, and for
+    /// input gradients the first layer's deterministic input-gradient path.
+    /// </summary>
+    private readonly struct Pass : IDisposable
+    {
+        private readonly EvaluationMode _mode;
+        private readonly IDisposable _gradientMode;
+        private readonly FirstLayerConvolution.InputGradientScope _inputOnly;
+
+        public Pass(nn.Module module, bool inputGradients)
+        {
+            _mode = new EvaluationMode(module);
+            _gradientMode = inputGradients ? enable_grad() : no_grad();
+            _inputOnly = inputGradients ? FirstLayerConvolution.InputGradientsOnly() : default;
+        }
+
+        public void Dispose()
+        {
+            _inputOnly.Dispose(); // a default scope (no input gradients) does nothing
+            _gradientMode.Dispose();
+            _mode.Dispose();
+        }
     }
 
     private Tensor Input(ReadOnlySpan<float> images, int start, int count, bool requiresGrad)

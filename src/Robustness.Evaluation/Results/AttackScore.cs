@@ -12,5 +12,5 @@ namespace Robustness.Evaluation.Results;
 public sealed record AttackScore(string Attack, bool WhiteBox, IReadOnlyList<double> Accuracies, double MeanAccuracy, double? MedianMinimalDistance = null)
 {
     /// <summary>The column key: the attack's name, with <c>-transfer</c> when not white-box (e.g. <c>pgd</c>, <c>fgsm-transfer</c>).</summary>
-    public string Key => WhiteBox ? Attack : Attack + "-transfer";
+    public string Key => new Benchmarks.StudyAttack(Attack, WhiteBox).Key;
 }
