@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Robustness.Data;
 using Robustness.Data.Sources;
@@ -28,7 +29,7 @@ internal static class BenchCommands
         suite.AcceptOnlyFromAmong("clean", "gaussian", "fgsm", "pgd");
         var levels = new Option<string?>("--levels")
         {
-            Description = "l2 levels: a list 0.5,1,2 or a range start:stop:step (default 0.5:12:0.5, the paper's 24 levels). Not for clean.",
+            Description = "l2 levels: a list 0.5,1,2 or a range start:stop:step; not for clean [default: 0.5:12:0.5, the paper's 24 levels].",
         };
         var dataset = new Option<string>("--dataset")
         {
@@ -38,7 +39,7 @@ internal static class BenchCommands
         dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");
         var folder = new Option<string?>("--data")
         {
-            Description = $"Folder with the IDX files (or a parent with a folder per dataset). Default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder.",
+            Description = $"Folder with the IDX files (or a parent with a folder per dataset) [default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder].",
         };
         var perClass = new Option<int?>("--per-class")
         {
@@ -60,7 +61,7 @@ internal static class BenchCommands
             Required = true,
         };
 
-        var build = new Command("build", "Build one suite and export it: per level an images file (IDX float32) and a labels file, plus manifest.json with counts and SHA-256 of every file.")
+        var build = new Command("build", "Build one suite and export it: per level an images file (IDX float32) and a labels file, plus manifest.json with counts and SHA-256 of every file. Example: robustness bench build --suite gaussian --data ../shared/data/mnist --per-class 100 --levels 1,2,4 --out mnist-c")
         {
             suite, levels, dataset, folder, perClass, seed, reference, output,
         };
@@ -98,21 +99,22 @@ internal static class BenchCommands
             }
 
             IReadOnlyList<double> chosen = levelsText is null ? BenchmarkLevels.Default : BenchmarkLevels.Parse(levelsText);
-            IDatasetSource source = new DatasetCatalog(new DataOptions(), new DatasetLocator()).GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
+            using var services = CliServices.Create();
+            IDatasetSource source = services.GetRequiredService<IDatasetCatalog>().GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
             ImageSet test = source.Load(DatasetSplit.Test);
             if (n is { } count)
             {
                 test = DatasetBuilders.StratifiedSubset(test, count, s);
             }
 
-            return Build(context, kind, test, chosen, s, checkpoint, parsed.GetValue(output)!, pgd.Read(parsed, s, new FgsmOptions().BatchSize));
+            return Build(context, services, kind, test, chosen, s, checkpoint, parsed.GetValue(output)!, pgd.Read(parsed, s, services.GetRequiredService<FgsmOptions>().BatchSize));
         }));
         return build;
     }
 
-    private static int Build(CliContext context, BenchmarkKind kind, ImageSet test, IReadOnlyList<double> levels, ulong seed, string? checkpoint, string output, PgdOptions pgdOptions)
+    private static int Build(CliContext context, IServiceProvider services, BenchmarkKind kind, ImageSet test, IReadOnlyList<double> levels, ulong seed, string? checkpoint, string output, PgdOptions pgdOptions)
     {
-        var builder = BenchmarkBuilder.CreateDefault().WithAttackOptions(pgdOptions);
+        var builder = services.GetRequiredService<BenchmarkBuilder>().WithAttackOptions(pgdOptions);
         BenchmarkSuite suite;
         switch (kind)
         {
@@ -125,7 +127,7 @@ internal static class BenchCommands
             default:
                 string path = Path.GetFullPath(checkpoint!);
                 var fingerprint = ReferenceModelFingerprint.FromCheckpoint(path);
-                using (var model = ModelCheckpoint.Load(path, ModelFactory.CreateDefault()))
+                using (var model = ModelCheckpoint.Load(path, services.GetRequiredService<IModelFactory>()))
                 {
                     suite = kind == BenchmarkKind.Pgd ? builder.BuildPgd(test, model, fingerprint, levels) : builder.BuildFgsm(test, model, fingerprint, levels);
                 }

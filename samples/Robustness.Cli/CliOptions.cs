@@ -1,22 +1,37 @@
 using System.CommandLine;
 using System.Globalization;
+using Robustness.Evaluation.Designs;
 
 namespace Robustness.Cli;
 
 /// <summary>Options that several commands share, defined once so that they read and check alike.</summary>
 internal static class CliOptions
 {
+    /// <summary>The known question numbers: "1 to 6" when they run without a gap, else a list.</summary>
+    private static string QuestionNumbers()
+    {
+        int[] ids = [.. StudyQuestion.All.Select(q => (int)q.Id)];
+        return ids.Length > 1 && ids[^1] - ids[0] == ids.Length - 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{ids[0]} to {ids[^1]}")
+            : "one of " + string.Join(", ", ids);
+    }
+
     /// <summary><c>--rq N</c>, required, 1 to 6; a value out of range is a usage error (exit 2).</summary>
     public static Option<int> ResearchQuestion()
     {
-        var rq = new Option<int>("--rq") { Description = "The research question, 1 to 6.", Required = true };
+        var rq = new Option<int>("--rq")
+        {
+            Description = "The research question: " + string.Join(", ", StudyQuestion.All.Select(q => string.Create(CultureInfo.InvariantCulture, $"{(int)q.Id} {q.Title}"))) + ".",
+            Required = true,
+            HelpName = "N",
+        };
         rq.Validators.Add(result =>
         {
             // GetValueOrDefault would throw on a token that is no integer; the parser reports that one itself.
             if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
-                && value is < 1 or > 6)
+                && !StudyQuestion.Exists((Robustness.Evaluation.Designs.ResearchQuestion)value))
             {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--rq must be 1 to 6, got {value}."));
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--rq must be {QuestionNumbers()}, got {value}."));
             }
         });
         return rq;
@@ -27,7 +42,7 @@ internal static class CliOptions
     {
         var attacks = new Option<string?>("--attacks")
         {
-            Description = "Attack columns beyond MNIST-A, comma-separated: fgsm, pgd, minimal (white-box against each model), fgsm-transfer, pgd-transfer (from the clean model). Example: fgsm,pgd,minimal. Default: none.",
+            Description = "Attack columns beyond MNIST-A, comma-separated: fgsm, pgd, minimal (white-box against each model), fgsm-transfer, pgd-transfer (from the clean model). Example: fgsm,pgd,minimal [default: none].",
         };
         attacks.Validators.Add(result =>
         {
@@ -70,9 +85,9 @@ internal static class CliOptions
             });
         }
 
-        public Option<int> Steps { get; } = new("--pgd-steps") { Description = "PGD steps per image and level [default: 20].", DefaultValueFactory = _ => Models.PgdOptions.DefaultSteps };
+        public Option<int> Steps { get; } = new("--pgd-steps") { Description = "PGD steps per image and level.", DefaultValueFactory = _ => Models.PgdOptions.DefaultSteps };
 
-        public Option<double> StepScale { get; } = new("--pgd-step-scale") { Description = "PGD step size as a multiple of level / steps [default: 2.5].", DefaultValueFactory = _ => Models.PgdOptions.DefaultStepScale };
+        public Option<double> StepScale { get; } = new("--pgd-step-scale") { Description = "PGD step size as a multiple of level / steps.", DefaultValueFactory = _ => Models.PgdOptions.DefaultStepScale };
 
         public Option<bool> RandomStart { get; } = new("--pgd-random-start") { Description = "Start PGD at a seeded random point of the l2 ball (seed: --seed) instead of at the image." };
 

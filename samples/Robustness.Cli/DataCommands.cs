@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Robustness.Data;
 using Robustness.Data.Sources;
@@ -25,7 +26,7 @@ internal static class DataCommands
         dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");
         var folder = new Option<string?>("--data")
         {
-            Description = $"Folder with the IDX files (or a parent with a folder per dataset). Default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder (and Debian's folder for fashion-mnist).",
+            Description = $"Folder with the IDX files (or a parent with a folder per dataset) [default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder, and Debian's folder for fashion-mnist].",
         };
         var split = new Option<string>("--split")
         {
@@ -34,14 +35,14 @@ internal static class DataCommands
         };
         split.AcceptOnlyFromAmong("train", "test", "both");
 
-        var info = new Command("info", "Print the image count, per-class counts and class-imbalance degree (CI) of each split present.")
+        var info = new Command("info", "Print the image count, per-class counts and class-imbalance degree (CI) of each split present. Example: robustness data info --dataset mnist --data ../shared/data/mnist")
         {
             dataset, folder, split,
         };
         info.SetAction(parsed => context.Execute(parsed, () =>
         {
-            var options = new DataOptions();
-            IDatasetSource source = new DatasetCatalog(options, new DatasetLocator()).GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
+            using var services = CliServices.Create();
+            IDatasetSource source = services.GetRequiredService<IDatasetCatalog>().GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
             string which = parsed.GetValue(split)!;
             DatasetSplit[] splits = which == "both" ? [DatasetSplit.Train, DatasetSplit.Test] : [DatasetSplits.Parse(which)];
             return Info(context, source, splits, explicitSplit: which != "both");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Robustness.Models;
 
@@ -27,8 +28,8 @@ internal static class ModelCommands
         {
             string source = Path.GetFullPath(parsed.GetValue(checkpoint)!);
             string target = Path.GetFullPath(parsed.GetValue(output)!);
-            var factory = ModelFactory.CreateDefault(new ModelOptions { Device = "cpu" });
-            using var model = ModelCheckpoint.Load(source, factory);
+            using var services = CliServices.Create(o => o.Device = "cpu");
+            using var model = ModelCheckpoint.Load(source, services.GetRequiredService<IModelFactory>());
             PyTorchStateDict.Export(model, target);
             Describe(context.Output, model, target);
             context.Output.WriteLine($"load in PyTorch: net = models.create(\"{model.Architecture}\"); net.load_state_dict(torch.load(\"{target}\"))");
@@ -43,9 +44,9 @@ internal static class ModelCommands
         arch.AcceptOnlyFromAmong(ModelFactory.LeNet5, ModelFactory.AlexNet8);
         var stateDict = new Option<string>("--state-dict") { Description = "The PyTorch state_dict FILE.pt (torch.save(model.state_dict(), FILE.pt)).", Required = true };
         var output = new Option<string>("--out") { Description = "The checkpoint FILE to write (and FILE.json).", Required = true };
-        var height = new Option<int>("--height") { Description = "Image height N [default: 28].", DefaultValueFactory = _ => 28 };
-        var width = new Option<int>("--width") { Description = "Image width N [default: 28].", DefaultValueFactory = _ => 28 };
-        var classes = new Option<int>("--classes") { Description = "Number of classes N [default: 10].", DefaultValueFactory = _ => 10 };
+        var height = new Option<int>("--height") { Description = "Image height in pixels.", DefaultValueFactory = _ => 28 };
+        var width = new Option<int>("--width") { Description = "Image width in pixels.", DefaultValueFactory = _ => 28 };
+        var classes = new Option<int>("--classes") { Description = "Number of classes.", DefaultValueFactory = _ => 10 };
         foreach (var option in new[] { height, width })
         {
             option.Validators.Add(r => CheckAtLeast(r, option.Name, 1));
@@ -61,8 +62,8 @@ internal static class ModelCommands
             string source = Path.GetFullPath(parsed.GetValue(stateDict)!);
             string target = Path.GetFullPath(parsed.GetValue(output)!);
             var shape = new ImageShape(parsed.GetValue(height), parsed.GetValue(width), parsed.GetValue(classes));
-            var factory = ModelFactory.CreateDefault(new ModelOptions { Device = "cpu" });
-            using var model = PyTorchStateDict.Import(source, factory, parsed.GetValue(arch)!, shape);
+            using var services = CliServices.Create(o => o.Device = "cpu");
+            using var model = PyTorchStateDict.Import(source, services.GetRequiredService<IModelFactory>(), parsed.GetValue(arch)!, shape);
             ModelCheckpoint.Save(model, target, new CheckpointMetadata
             {
                 Architecture = model.Architecture,

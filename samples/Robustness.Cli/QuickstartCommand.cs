@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Robustness.Cli.Reports;
 using Robustness.Data;
 using Robustness.Data.Sources;
@@ -60,7 +61,7 @@ internal static class QuickstartCommand
         ArgumentNullException.ThrowIfNull(context);
         var defaults = new Settings();
         var outDir = new Option<string>("--out") { Description = "The output folder (study.db, report.md, CSV files, figures/).", DefaultValueFactory = _ => defaults.OutDir };
-        var data = new Option<string?>("--data") { Description = $"Folder with the MNIST IDX files. Default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder; without MNIST, Fashion-MNIST ({DatasetLocator.DebianFashionMnistFolder}), else synthetic digits." };
+        var data = new Option<string?>("--data") { Description = $"Folder with the MNIST IDX files [default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder; without MNIST, Fashion-MNIST ({DatasetLocator.DebianFashionMnistFolder}), else synthetic digits]." };
         var threads = new Option<int>("--threads") { Description = "CPU threads of libtorch.", DefaultValueFactory = _ => defaults.Threads };
         var seed = new Option<ulong>("--seed") { Description = "The seed of the models, picks and noise.", DefaultValueFactory = _ => defaults.Seed };
         var dataset = new Option<string?>("--dataset") { Description = "Force a dataset (mnist, fashion-mnist, synthetic).", Hidden = true };
@@ -73,7 +74,7 @@ internal static class QuickstartCommand
         var noDownload = new Option<bool>("--no-download") { Description = "Without MNIST, do not try to download it into the user cache folder (go straight to Fashion-MNIST or the synthetic digits)." };
         var noProgress = ProgressRenderer.CreateOption();
         var mirror = new Option<string[]>("--mirror") { Hidden = true, Description = "Replace the MNIST download mirrors (tests)." };
-        var command = new Command("quickstart", "A scaled RQ2 (FGSM training with LeNet-5) end to end in a few minutes on a CPU: trains 5 models, scores them on MNIST-Test/C/A and writes report.md, CSV tables and figures.")
+        var command = new Command("quickstart", "A scaled RQ2 (FGSM training with LeNet-5) end to end in a few minutes on a CPU: trains 5 models, scores them on MNIST-Test/C/A and writes report.md, CSV tables and figures. Example: robustness quickstart --out robustness-out")
         {
             outDir, data, threads, seed, noDownload, noProgress, dataset, trainPerClass, testPerClass, levels, benchLevels, maxEpochs, mirror,
         };
@@ -118,17 +119,18 @@ internal static class QuickstartCommand
         string storePath = Path.Combine(outDir, "study.db");
         string workPath = Path.Combine(outDir, "work");
 
-        var (source, datasetName, dataNote) = ChooseData(context, settings);
+        using var services = CliServices.Create("cpu", settings.Threads);
+        var catalog = services.GetRequiredService<IDatasetCatalog>();
+        var (source, dataNote) = ChooseData(context, settings, catalog, services.GetRequiredService<DatasetLocator>());
+        string datasetName = source.Dataset.Name;
         context.Output.WriteLine($"data: {dataNote}");
         var design = StudyDesign.Scaled(ResearchQuestion.Rq2, settings.TrainPerClass, settings.TestPerClass, settings.Levels, settings.MaxEpochs)
             .WithRepetitions(1, settings.Seed) with { Name = "quickstart-rq2" };
         design.Validate();
-        var modelOptions = new ModelOptions { Device = "cpu", Threads = settings.Threads };
-        modelOptions.Validate();
-        StudyData studyData = StudyExecution.LoadData(context, design, source, datasetName);
-        StudyExecution.Run(context, design, studyData, modelOptions, storePath, workPath, settings.BenchLevels, settings.NoProgress);
+        StudyData studyData = StudyExecution.LoadData(context, design, source);
+        var summary = StudyExecution.Run(context, services, design, studyData, storePath, workPath, settings.BenchLevels, settings.NoProgress);
 
-        var grid = SampleGrid(Path.Combine(workPath, "suites"), Path.Combine(outDir, StudyReport.FigureFolder), datasetName);
+        var grid = SampleGrid(summary.SuiteFolders, Path.Combine(outDir, StudyReport.FigureFolder), datasetName);
         string preface = string.Create(CultureInfo.InvariantCulture,
             $"Quickstart: a scaled RQ2 (FGSM training levels {string.Join(", ", settings.Levels)}; LeNet-5; {settings.TrainPerClass} training / {settings.TestPerClass} test images per class; at most {settings.MaxEpochs} epochs; test levels {string.Join(", ", settings.BenchLevels)}).\n\n- data: {dataNote}\n- data used for training and testing: {studyData.Description}");
         ReportFiles files = StudyReport.Write(storePath, ResearchQuestion.Rq2, design.StudyName, outDir, preface, grid is null ? null : [grid]);
@@ -142,44 +144,38 @@ internal static class QuickstartCommand
             ? uri
             : throw new ArgumentException($"--mirror must be an absolute http(s) URL; '{text}' was given.");
 
-    private static (IDatasetSource Source, string Name, string Note) ChooseData(CliContext context, Settings settings)
+    /// <summary>
+    /// The quickstart's data: a forced --dataset; else MNIST where found; else one download attempt into the user cache;
+    /// else the library's offline fallback (<see cref="IDatasetCatalog.FirstAvailable"/>: Fashion-MNIST, then the synthetic digits).
+    /// </summary>
+    private static (IDatasetSource Source, string Note) ChooseData(CliContext context, Settings settings, IDatasetCatalog catalog, DatasetLocator locator)
     {
-        var locator = new DatasetLocator();
-        var catalog = new DatasetCatalog(new DataOptions(), locator);
         string mnistHelp = $"for MNIST, put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz into a folder and pass --data FOLDER (or set ${DatasetLocator.EnvironmentVariable}, or use {locator.GetCacheFolder(DatasetId.Mnist)})";
         if (settings.Dataset is { } forced)
         {
             var id = DatasetId.Parse(forced);
             var s = catalog.GetSource(id, id == DatasetId.Mnist ? settings.DataFolder : null);
-            return (s, id.Name, $"{s.Description} (chosen with --dataset)");
+            return (s, $"{s.Description} (chosen with --dataset)");
         }
 
-        if (TryGet(catalog, DatasetId.Mnist, settings.DataFolder) is { } mnist)
+        if (catalog.FindAvailable(DatasetId.Mnist, settings.DataFolder) is { } mnist)
         {
             string split = mnist.GetAvailability(DatasetSplit.Train).IsPresent
                 ? "with its training split"
                 : "test split only: training and test images are drawn disjointly from it";
-            return (mnist, DatasetId.Mnist.Name, $"MNIST, {mnist.Description} ({split})");
+            return (mnist, $"MNIST, {mnist.Description} ({split})");
         }
 
-        if (settings.DataFolder is not null)
+        if (settings.DataFolder is null && !settings.NoDownload && TryDownloadMnist(context, settings, locator.GetCacheFolder(DatasetId.Mnist), mnistHelp)
+            && catalog.FindAvailable(DatasetId.Mnist) is { } downloaded)
         {
-            throw new DirectoryNotFoundException($"{Path.GetFullPath(settings.DataFolder)}: no MNIST test split (t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) found there.");
+            return (downloaded, $"MNIST, {downloaded.Description} (downloaded into the user cache folder)");
         }
 
-        if (!settings.NoDownload && TryDownloadMnist(context, settings, locator.GetCacheFolder(DatasetId.Mnist), mnistHelp)
-            && TryGet(catalog, DatasetId.Mnist, null) is { } downloaded)
-        {
-            return (downloaded, DatasetId.Mnist.Name, $"MNIST, {downloaded.Description} (downloaded into the user cache folder)");
-        }
-
-        if (TryGet(catalog, DatasetId.FashionMnist, null) is { } fashion)
-        {
-            return (fashion, DatasetId.FashionMnist.Name, $"Fashion-MNIST, {fashion.Description} (MNIST was not found; {mnistHelp})");
-        }
-
-        var synthetic = catalog.GetSource(DatasetId.Synthetic);
-        return (synthetic, DatasetId.Synthetic.Name, $"synthetic digits (neither MNIST nor Fashion-MNIST was found; {mnistHelp}; Debian: apt-get install dataset-fashion-mnist)");
+        var fallback = catalog.FirstAvailable(settings.DataFolder);
+        return fallback.Dataset == DatasetId.FashionMnist
+            ? (fallback, $"Fashion-MNIST, {fallback.Description} (MNIST was not found; {mnistHelp})")
+            : (fallback, $"synthetic digits (neither MNIST nor Fashion-MNIST was found; {mnistHelp}; Debian: apt-get install dataset-fashion-mnist)");
     }
 
     /// <summary>
@@ -229,30 +225,12 @@ internal static class QuickstartCommand
         return false;
     }
 
-    private static IDatasetSource? TryGet(DatasetCatalog catalog, DatasetId dataset, string? folder)
-    {
-        try
-        {
-            var source = catalog.GetSource(dataset, folder);
-            return source.GetAvailability(DatasetSplit.Test).IsPresent ? source : null;
-        }
-        catch (DatasetNotAvailableException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>The grid of sample images from the study's cached suites: clean, Gaussian and FGSM at three levels each.</summary>
-    private static FigureFile? SampleGrid(string suiteFolder, string figureFolder, string datasetName)
+    private static FigureFile? SampleGrid(IReadOnlyList<string> suiteFolders, string figureFolder, string datasetName)
     {
-        if (!Directory.Exists(suiteFolder))
-        {
-            return null;
-        }
-
-        var suites = Directory.EnumerateFiles(suiteFolder, "manifest.json", SearchOption.AllDirectories)
-            .OrderByDescending(File.GetLastWriteTimeUtc)
-            .Select(m => BenchmarkSuite.Load(Path.GetDirectoryName(m)!))
+        // The suites this run scored with (from the runner's summary), not whatever else the folder holds.
+        var suites = suiteFolders
+            .Select(f => BenchmarkSuite.Load(f))
             .GroupBy(s => s.Kind)
             .ToDictionary(g => g.Key, g => g.First());
         if (!suites.TryGetValue(BenchmarkKind.Clean, out var clean))

@@ -55,7 +55,7 @@ internal static class RobustnessCli
         root.Subcommands.Add(StudyCommands.Create(context));
         root.Subcommands.Add(ModelCommands.Create(context));
         root.Subcommands.Add(QuickstartCommand.Create(context));
-        return root;
+        return HelpConventions.Apply(root);
     }
 
     private static IEnumerable<string> CommandPath(Command command)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using Robustness.Data;
 using Robustness.Data.Sources;
@@ -26,35 +27,41 @@ internal static class StudyCommands
     private static Command CreateRun(CliContext context)
     {
         var rq = CliOptions.ResearchQuestion();
-        var arch = new Option<string?>("--arch") { Description = "Architectures, comma-separated (lenet5, alexnet8). Default: lenet5 (scaled), both (--paper)." };
-        var dataset = new Option<string>("--dataset") { Description = "Dataset: mnist, fashion-mnist or synthetic.", DefaultValueFactory = _ => "mnist" };
+        var arch = new Option<string?>("--arch") { Description = "Architectures, comma-separated: lenet5, alexnet8 [default: lenet5; both with --paper]." };
+        var dataset = new Option<string>("--dataset") { Description = "The dataset.", DefaultValueFactory = _ => "mnist" };
         dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");
-        var folder = new Option<string?>("--data") { Description = $"Folder with the IDX files (or a parent with a folder per dataset). Default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder." };
+        var folder = new Option<string?>("--data") { Description = $"Folder with the IDX files (or a parent with a folder per dataset) [default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder]." };
         var paper = new Option<bool>("--paper") { Description = "The paper's full scale (all images, all levels, 30 epochs, both architectures; meant for a GPU) instead of the scaled design." };
-        var trainPerClass = new Option<int?>("--train-per-class") { Description = "Training images per class (scaled default 800). Without a training split (the MNIST test-only copy) train and test are drawn disjointly from the test split." };
-        var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images per class for the benchmarks (scaled default 200)." };
-        var levels = new Option<string?>("--levels") { Description = "The question's factor levels: l2 levels (RQ1, RQ2; RQ5 both axes), CI (RQ3) or LD (RQ4); a list 0,2,4 or a range start:stop:step. Not for RQ6." };
-        var benchLevels = new Option<string?>("--bench-levels") { Description = "l2 levels of the Gaussian and FGSM test suites (default 0.5:12:0.5, the paper's 24)." };
-        var imagesPerClass = new Option<int?>("--images-per-class") { Description = "Perturbed images added per class (scaled default: a third of --train-per-class; paper 2,000)." };
-        var maxEpochs = new Option<int?>("--max-epochs") { Description = "The most epochs per model (scaled default 5, paper 30)." };
+        var trainPerClass = new Option<int?>("--train-per-class") { Description = "Training images per class; without a training split (the MNIST test-only copy) train and test are drawn disjointly from the test split [default: 800; all with --paper]." };
+        var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images per class for the benchmarks [default: 200; all with --paper]." };
+        var subsetSeed = new Option<ulong>("--subset-seed") { Description = "The seed of the per-class subsets and of the disjoint train/test draw (fixed across repetitions).", DefaultValueFactory = _ => 1 };
+        var levels = new Option<string?>("--levels")
+        {
+            Description = "The question's factor levels, a list 0,2,4 or a range start:stop:step (not for RQ6) [default: "
+                + string.Join("; ", StudyQuestion.All.Select(q => $"RQ{(int)q.Id} {q.DescribeLevels(q.WithScaledLevels(new StudyDesign { Question = q.Id }))}")) + "; the paper's with --paper].",
+        };
+        var benchLevels = new Option<string?>("--bench-levels") { Description = "l2 levels of the Gaussian and FGSM test suites [default: 0.5:12:0.5, the paper's 24]." };
+        var imagesPerClass = new Option<int?>("--images-per-class") { Description = "Perturbed images added per class [default: a third of --train-per-class; 2000 with --paper]." };
+        var maxEpochs = new Option<int?>("--max-epochs") { Description = "The most epochs per model [default: 5; 30 with --paper]." };
         var seeds = new Option<int>("--seeds") { Description = "Repetitions: seeds per design point (consecutive from --seed).", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "The first seed (model initialisation, batch order, picks, training noise).", DefaultValueFactory = _ => TrainingOptions.DefaultSeed };
         var threads = new Option<int>("--threads") { Description = "CPU threads of libtorch; fixed so that results are reproducible.", DefaultValueFactory = _ => 2 };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
-        var name = new Option<string?>("--name") { Description = "The study's name in the store (default rqN-scaled, or rqN with --paper)." };
-        var work = new Option<string?>("--work") { Description = "Work folder for the clean models and the suite cache (default: FILE.work beside the store)." };
+        var name = new Option<string?>("--name") { Description = "The study's name in the store [default: rqN-scaled; rqN with --paper]." };
+        var work = new Option<string?>("--work") { Description = "Work folder for the clean models and the suite cache [default: FILE.work beside the store]." };
         var store = new Option<string>("--store") { Description = "The SQLite result store (created when absent).", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (runs, training sets, sizes, what is stored already, an estimated time) and stop; nothing is trained or written." };
         var noProgress = ProgressRenderer.CreateOption();
         var attacks = CliOptions.Attacks();
         var whiteBox = new Option<bool>("--white-box") { Description = "Score the paper's MNIST-A column white-box (FGSM against each model) instead of transferred from the clean model." };
-        var trainingAttack = new Option<string>("--training-attack") { Description = "How the added adversarial training images are made: fgsm (the paper's) or pgd (PGD-l2 against the clean model, same exact levels) [default: fgsm].", DefaultValueFactory = _ => "fgsm" };
+        var trainingAttack = new Option<string>("--training-attack") { Description = "How the added adversarial training images are made: fgsm (the paper's) or pgd (PGD-l2 against the clean model, same exact levels).", DefaultValueFactory = _ => "fgsm" };
         trainingAttack.AcceptOnlyFromAmong("fgsm", "pgd");
         var pgd = CliOptions.Pgd();
 
-        var run = new Command("run", "Run (or resume) a study: finished rows in the store are skipped. Progress goes to stderr, the summary to stdout. Example: study run --rq 2 --attacks fgsm,pgd,minimal --store rq2.db")
+        var run = new Command("run", "Run (or resume) a study: finished rows in the store are skipped. Progress goes to stderr, the summary to stdout. Example: robustness study run --rq 2 --attacks fgsm,pgd,minimal --store rq2.db")
         {
-            rq, arch, dataset, folder, paper, trainPerClass, testPerClass, levels, benchLevels, imagesPerClass, maxEpochs, seeds, seed, threads, device, name, work, store, noProgress,
-            attacks, whiteBox, trainingAttack,
+            rq, arch, dataset, folder, paper, trainPerClass, testPerClass, subsetSeed, levels, benchLevels, imagesPerClass, maxEpochs, seeds, seed, threads, device, name, work, store, noProgress,
+            attacks, whiteBox, trainingAttack, dryRun,
         };
         foreach (var option in pgd.All)
         {
@@ -89,15 +96,7 @@ internal static class StudyCommands
                 };
                 if (factorLevels is not null)
                 {
-                    design = question switch
-                    {
-                        ResearchQuestion.Rq1 => design with { GaussianLevels = factorLevels },
-                        ResearchQuestion.Rq2 => design with { FgsmLevels = factorLevels },
-                        ResearchQuestion.Rq3 => design with { ClassImbalanceLevels = factorLevels },
-                        ResearchQuestion.Rq4 => design with { LabelDisturbanceLevels = factorLevels },
-                        ResearchQuestion.Rq5 => design with { GaussianLevels = factorLevels, FgsmLevels = factorLevels },
-                        _ => throw new ArgumentException("--levels does not apply to RQ6 (an L25 orthogonal array of four factors)."),
-                    };
+                    design = StudyQuestion.For(question).WithLevels(design, factorLevels);
                 }
             }
             else
@@ -106,7 +105,7 @@ internal static class StudyCommands
                     parsed.GetValue(maxEpochs) ?? 5, parsed.GetValue(imagesPerClass), architectures);
             }
 
-            design = design.WithRepetitions(parsed.GetValue(seeds), parsed.GetValue(seed));
+            design = design.WithRepetitions(parsed.GetValue(seeds), parsed.GetValue(seed)) with { SubsetSeed = parsed.GetValue(subsetSeed) };
             if (parsed.GetValue(name) is { } n)
             {
                 design = design with { Name = n };
@@ -116,15 +115,21 @@ internal static class StudyCommands
             IReadOnlyList<double> suiteLevels = parsed.GetValue(benchLevels) is { } b ? BenchmarkLevels.Parse(b) : BenchmarkLevels.Default;
             string storePath = Path.GetFullPath(parsed.GetValue(store)!);
             string workPath = Path.GetFullPath(parsed.GetValue(work) ?? storePath + ".work");
-            var modelOptions = new ModelOptions { Device = parsed.GetValue(device)!, Threads = t };
-            modelOptions.Validate();
+            using var services = CliServices.Create(parsed.GetValue(device)!, t);
             var evaluation = new StudyEvaluation(
                 parsed.GetValue(attacks) is { } list ? StudyAttack.ParseList(list) : [],
                 parsed.GetValue(whiteBox),
-                pgd.Read(parsed, parsed.GetValue(seed), modelOptions.FgsmBatchSize),
+                pgd.Read(parsed, parsed.GetValue(seed), services.GetRequiredService<ModelOptions>().FgsmBatchSize),
                 parsed.GetValue(trainingAttack)!);
-            var data = StudyExecution.LoadData(context, design, parsed.GetValue(dataset)!, parsed.GetValue(folder));
-            StudyExecution.Run(context, design, data, modelOptions, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation);
+            var source = services.GetRequiredService<IDatasetCatalog>().GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
+            var data = StudyExecution.LoadData(context, design, source);
+            if (parsed.GetValue(dryRun))
+            {
+                StudyDryRun.Print(context.Output, design, data, storePath, suiteLevels, evaluation);
+                return RobustnessCli.Success;
+            }
+
+            StudyExecution.Run(context, services, design, data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation);
             return RobustnessCli.Success;
         }));
         return run;
@@ -133,16 +138,11 @@ internal static class StudyCommands
     private static Command CreateStatus(CliContext context)
     {
         var store = new Option<string>("--store") { Description = "The SQLite result store.", Required = true };
-        var status = new Command("status", "Show what a result store holds: per study and architecture the stored rows, and finished vs planned runs.") { store };
+        var status = new Command("status", "Show what a result store holds: per study and architecture the stored rows, and finished vs planned runs; the store is opened read-only. Example: robustness study status --store rq2.db") { store };
         status.SetAction(parsed => context.Execute(parsed, () =>
         {
             string path = Path.GetFullPath(parsed.GetValue(store)!);
-            if (!File.Exists(path))
-            {
-                throw new FileNotFoundException($"{path}: no such result store.", path);
-            }
-
-            using var results = SqliteResultStore.Open(path);
+            using var results = SqliteResultStore.OpenReadOnly(path);
             var rows = results.Rows();
             var studies = results.Studies();
             TextWriter o = context.Output;

@@ -6,6 +6,7 @@ using Robustness.Evaluation.Benchmarks;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
 using Robustness.Evaluation.Runner;
+using Microsoft.Extensions.DependencyInjection;
 using Robustness.Models;
 
 namespace Robustness.Cli;
@@ -16,32 +17,16 @@ namespace Robustness.Cli;
 /// </summary>
 internal static class StudyExecution
 {
-    /// <summary>Loads the clean training and test sets of a design from a named dataset.</summary>
-    public static StudyData LoadData(CliContext context, StudyDesign design, string datasetName, string? dataFolder)
-    {
-        IDatasetSource source = new DatasetCatalog(new DataOptions(), new DatasetLocator()).GetSource(datasetName, dataFolder);
-        return LoadData(context, design, source, datasetName);
-    }
-
-    /// <summary>Loads the clean training and test sets of a design from a source.</summary>
-    public static StudyData LoadData(CliContext context, StudyDesign design, IDatasetSource source, string datasetName)
+    /// <summary>Loads the clean training and test sets of a design from a source (<see cref="StudyData.Load"/>) and says so on stderr when both come from one split.</summary>
+    public static StudyData LoadData(CliContext context, StudyDesign design, IDatasetSource source)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(design);
-        ArgumentNullException.ThrowIfNull(source);
-        ImageSet testSplit = source.Load(DatasetSplit.Test);
-        if (source.GetAvailability(DatasetSplit.Train).IsPresent)
+        var data = StudyData.Load(design, source);
+        if (data.FromOneSplit)
         {
-            return StudyData.FromSplits(design, source.Load(DatasetSplit.Train), testSplit);
+            context.Error.WriteLine($"note: no training split of {source.Dataset.Name}; {data.Description}");
         }
 
-        if (design.TrainPerClass is not { } train || design.TestPerClass is not { } test)
-        {
-            throw new ArgumentException($"{source.Description}: the training split is absent; give --train-per-class and --test-per-class to draw both sets disjointly from the test split.");
-        }
-
-        var data = StudyData.DisjointFromOneSplit(testSplit, train, test, design.SubsetSeed);
-        context.Error.WriteLine($"note: no training split of {datasetName}; {data.Description}");
         return data;
     }
 
@@ -50,12 +35,13 @@ internal static class StudyExecution
     /// <see cref="ProgressRenderer"/> (bars on a terminal, else lines; lines always with <paramref name="noProgress"/>)
     /// and prints the summary on stdout.
     /// </summary>
-    public static StudyRunSummary Run(CliContext context, StudyDesign design, StudyData data, ModelOptions modelOptions, string storePath, string workPath, IReadOnlyList<double> suiteLevels, bool noProgress = false,
+    public static StudyRunSummary Run(CliContext context, IServiceProvider services, StudyDesign design, StudyData data, string storePath, string workPath, IReadOnlyList<double> suiteLevels, bool noProgress = false,
         StudyEvaluation? evaluation = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(services);
         evaluation ??= StudyEvaluation.Paper;
-        var runner = StudyRunner.CreateDefault(modelOptions);
+        var runner = services.GetRequiredService<StudyRunner>();
         using var results = SqliteResultStore.Open(storePath);
         IStudyProgressView progress = ProgressRenderer.Create(context, noProgress);
         var options = new StudyRunOptions
@@ -90,7 +76,15 @@ internal static class StudyExecution
                 attackText += "\t" + (flags.Count == 0 ? "none" : string.Join(",", flags.Select(f => f.Code)));
             }
 
-            o.WriteLine(string.Create(c, $"{r.Key}\t{r.TrainingAccuracy:F4}\t{r.CleanAccuracy:F4}\t{r.GaussianMeanAccuracy:F4}\t{r.FgsmMeanAccuracy:F4}\t{r.Epochs}") + attackText);
+            o.WriteLine(string.Create(c, $"{r.Key}\t{r.TrainingAccuracy:F4}\t{r.CleanAccuracy:F4}\t{r.GaussianMeanAccuracy:F4}\t{r.FgsmMeanAccuracy:F4}\t{r.Epochs}") + attackText
+                + (r.NearChance ? "\tNEAR CHANCE" : ""));
+        }
+
+        var nearChance = rows.Where(r => r.NearChance).ToList();
+        if (nearChance.Count > 0)
+        {
+            o.WriteLine(string.Create(c,
+                $"warning: {nearChance.Count} run(s) stayed near chance on their own training set (training accuracy below {nearChance[0].NearChanceThreshold:P0}): {string.Join(", ", nearChance.Select(r => r.Key))}; their scores say nothing about robustness (more epochs, or another seed)"));
         }
 
         if (attackKeys.Count > 0)
@@ -113,4 +107,74 @@ internal sealed record StudyEvaluation(IReadOnlyList<StudyAttack> Attacks, bool 
 {
     /// <summary>The paper's evaluation: no attack columns, MNIST-A transferred from the clean model, FGSM training images.</summary>
     public static StudyEvaluation Paper { get; } = new([], false, new PgdOptions(), "fgsm");
+}
+
+/// <summary><c>study run --dry-run</c>: the plan of a study without training or writing anything.</summary>
+internal static class StudyDryRun
+{
+    // Seconds per image on 2 CPU threads, from benchmarks/README.md (LeNet-5 measured; AlexNet-8 training measured, its
+    // inference and gradients scaled by the same ratio). A rough guide: early stopping and the machine change it.
+    private static readonly Dictionary<string, (double Train, double Infer, double Gradient)> _rates = new(StringComparer.Ordinal)
+    {
+        ["lenet5"] = (4.84 / 60000, 0.78 / 10000, 2.28 / 10000),
+        ["alexnet8"] = (78.2 / 60000, 0.78 / 10000 * 16, 2.28 / 10000 * 16),
+    };
+
+    public static void Print(TextWriter o, StudyDesign design, StudyData data, string storePath, IReadOnlyList<double> suiteLevels, StudyEvaluation evaluation)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        var question = StudyQuestion.For(design.Question);
+        var points = design.Points();
+        var runs = design.Runs();
+        o.WriteLine(string.Create(c, $"plan: study {design.StudyName} ({question}), {points.Count} design points x {design.Architectures.Count} architecture(s) x {design.Seeds.Count} seed(s) = {runs.Count} runs"));
+        o.WriteLine($"data: {data.Description}");
+        o.WriteLine(string.Create(c, $"factors: {question.DescribeLevels(design)}; architectures: {string.Join(", ", design.Architectures)}; at most {design.MaxEpochs} epochs; seeds {string.Join(", ", design.Seeds)}"));
+        string attackColumns = evaluation.Attacks.Count > 0 ? "; attack columns " + string.Join(", ", evaluation.Attacks.Select(a => a.Key)) : "";
+        o.WriteLine(string.Create(c, $"benchmarks: MNIST-Test, MNIST-C and MNIST-A at {suiteLevels.Count} levels ({BenchmarkLevels.Format(suiteLevels)}) on {data.Test.Count} test images{attackColumns}"));
+        int classes = data.Train.ClassCount;
+        int perClass = data.Train.Count / Math.Max(1, classes);
+        o.WriteLine("point\ttraining set (per class)");
+        foreach (var p in points)
+        {
+            string added = (p.AddsGaussianImages ? string.Create(c, $" + {p.GaussianImagesPerClass} Gaussian l2={p.GaussianLevel:R}") : "")
+                + (p.AddsFgsmImages ? string.Create(c, $" + {p.FgsmImagesPerClass} {evaluation.TrainingAttack.ToUpperInvariant()} l2={p.FgsmLevel:R}") : "");
+            string cut = (p.ClassImbalance is { } ci ? string.Create(c, $", cut to CI {ci:R}") : "") + (p.LabelDisturbance > 0 ? string.Create(c, $", LD {p.LabelDisturbance:R}") : "");
+            o.WriteLine(string.Create(c, $"{p.Id}\t~{perClass} clean{added}{cut}"));
+        }
+
+        int stored = 0;
+        string storeNote = "store absent: it would be created";
+        if (File.Exists(storePath))
+        {
+            using var results = SqliteResultStore.OpenReadOnly(storePath);
+            stored = runs.Count(r => results.Contains(r.Key));
+            storeNote = string.Create(c, $"{stored} of {runs.Count} runs stored already");
+        }
+
+        double seconds = 0;
+        foreach (var run in runs)
+        {
+            var rate = _rates.GetValueOrDefault(run.Architecture, _rates["alexnet8"]);
+            int images = data.Train.Count + (classes * (run.Point.GaussianImagesPerClass + run.Point.FgsmImagesPerClass));
+            seconds += (design.MaxEpochs * images * rate.Train) + (data.Test.Count * (1 + (2 * suiteLevels.Count)) * rate.Infer);
+        }
+
+        seconds *= runs.Count == 0 ? 0 : (runs.Count - stored) / (double)runs.Count;
+        foreach (string architecture in design.Architectures)
+        {
+            var rate = _rates.GetValueOrDefault(architecture, _rates["alexnet8"]);
+            seconds += data.Test.Count * suiteLevels.Count * rate.Gradient; // the MNIST-A suite against the clean model
+        }
+
+        o.WriteLine($"store: {storePath} ({storeNote})");
+        o.WriteLine(string.Create(c, $"estimated time: about {Duration(seconds)} on 2 CPU threads (training at the epoch cap; rates of benchmarks/README.md; attack columns not included)"));
+        o.WriteLine("dry run: nothing was trained or written");
+    }
+
+    private static string Duration(double seconds) => seconds switch
+    {
+        < 90 => string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, Math.Round(seconds)):0} s"),
+        < 5400 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0} min"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{seconds / 3600:0.0} h"),
+    };
 }

@@ -1,33 +1,24 @@
-// Synthetic digits -> Gaussian test suite at two l2 levels -> LeNet-5 trained 1 epoch on 2,000 images -> accuracy per level.
-// Run: dotnet run --project samples/Robustness.Sample -c Release   (offline, a few seconds on 2 cores)
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Robustness.Data;
 using Robustness.Data.Sources;
 using Robustness.Evaluation;
 using Robustness.Evaluation.Benchmarks;
+using Robustness.Evaluation.Designs;
+using Robustness.Evaluation.Runner;
 using Robustness.Models;
 
-using var services = new ServiceCollection()
-    .AddRobustnessData(o => o.Synthetic = new SyntheticDigitsOptions { TrainCountPerClass = 200, TestCountPerClass = 50 })
-    .AddRobustnessEvaluation()
-    .BuildServiceProvider();
-
-var digits = services.GetRequiredService<IDatasetCatalog>().GetSource("synthetic");
-ImageSet train = digits.Load(DatasetSplit.Train), test = digits.Load(DatasetSplit.Test);
-BenchmarkSuite gaussian = services.GetRequiredService<BenchmarkBuilder>().BuildGaussian(test, seed: 7, levels: [2.0, 6.0]);
-
+// MNIST (a folder given as the first argument, or found), else Fashion-MNIST, else synthetic digits -> 100 training and
+// 50 test images per class -> a Gaussian test suite at two l2 levels -> LeNet-5 trained 3 epochs -> accuracy per level.
+using var services = new ServiceCollection().AddRobustnessEvaluation().BuildServiceProvider();
+IDatasetSource source = services.GetRequiredService<IDatasetCatalog>().FirstAvailable(args.FirstOrDefault());
+var design = StudyDesign.Scaled(ResearchQuestion.Rq1, perClassTrain: 100, perClassTest: 50);
+StudyData data = StudyData.Load(design, source); // both splits, or disjoint draws when the folder has test images only
+BenchmarkSuite mnistC = services.GetRequiredService<BenchmarkBuilder>().BuildGaussian(data.Test, seed: 7, levels: [2.0, 6.0]);
 using ImageClassifier model = services.GetRequiredService<IModelFactory>().Create(ModelFactory.LeNet5, seed: 1);
 var trainer = services.GetRequiredService<ModelTrainer>();
-trainer.Train(model, train, trainer.DefaultTrainingOptions with { MaxEpochs = 1, Seed = 1 });
-
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"LeNet-5, 1 epoch on {train.Count:N0} synthetic digits; clean test accuracy {model.Evaluate(test).Accuracy:P1}"));
-foreach (LevelScore score in gaussian.Score(model).Levels)
+trainer.Train(model, data.Train, trainer.DefaultTrainingOptions with { MaxEpochs = 3, Seed = 1 });
+Console.WriteLine($"{source.Dataset.DisplayName}: {data.Description}");
+foreach (LevelScore level in mnistC.Score(model).Levels)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Gaussian l2 = {score.Level:F1}: accuracy {score.Accuracy:P1} of {score.Report.Count:N0}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Gaussian l2 = {level.Level:F1}: accuracy {level.Accuracy:P1} of {level.Report.Count}"));
 }
-
-// Expected output:
-// LeNet-5, 1 epoch on 2,000 synthetic digits; clean test accuracy 62.2 %
-// Gaussian l2 = 2.0: accuracy 60.2 % of 500
-// Gaussian l2 = 6.0: accuracy 52.4 % of 500

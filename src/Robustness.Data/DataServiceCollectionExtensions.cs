@@ -9,8 +9,9 @@ public static class DataServiceCollectionExtensions
     /// <summary>
     /// Adds the data layer's services: a <see cref="DataOptions"/> singleton (configured by
     /// <paramref name="configure"/>), a <see cref="Sources.DatasetLocator"/> and an
-    /// <see cref="Sources.IDatasetCatalog"/> that gives dataset sources by name. Uses TryAdd, so a registration made before wins and calling
-    /// this twice is harmless.
+    /// <see cref="Sources.IDatasetCatalog"/> that gives dataset sources by name. The options are one instance: every call's
+    /// <paramref name="configure"/> applies to it, in call order; services are added once (TryAdd), so calling this twice is harmless
+    /// (docs/architecture.md, "Composition").
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options; null keeps the defaults.</param>
@@ -18,9 +19,7 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddRobustnessData(this IServiceCollection services, Action<DataOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new DataOptions();
-        configure?.Invoke(options);
-        services.TryAddSingleton(options);
+        Composition.OptionsRegistration.Configure(services, configure);
         services.TryAddSingleton<Sources.DatasetLocator>();
         services.TryAddSingleton<Sources.IDatasetCatalog, Sources.DatasetCatalog>();
         return services;

@@ -17,9 +17,9 @@ public static class EvaluationServiceCollectionExtensions
     /// <summary>
     /// Adds the data, perturbation, model and statistics services (their own <c>AddRobustness*</c> with
     /// default settings; call those first to configure them), then <see cref="EvaluationOptions"/>,
-    /// <see cref="BenchmarkBuilder"/>, <see cref="SuiteCache"/>, <see cref="ITrainingSetFactory"/> and <see cref="Runner.StudyRunner"/>
-    /// (logging through <c>ILogger&lt;T&gt;</c> when the application registered logging). Uses TryAdd throughout, so an
-    /// earlier registration wins and calling this twice is harmless.
+    /// <see cref="BenchmarkBuilder"/>, <see cref="ITrainingSetFactory"/> and <see cref="Runner.StudyRunner"/>
+    /// (logging through <c>ILogger&lt;T&gt;</c> when the application registered logging). Services are added once (TryAdd);
+    /// every call's <paramref name="configure"/> applies to the one <see cref="EvaluationOptions"/> instance, in call order.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the evaluation options; validated here.</param>
@@ -27,18 +27,13 @@ public static class EvaluationServiceCollectionExtensions
     public static IServiceCollection AddRobustnessEvaluation(this IServiceCollection services, Action<EvaluationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new EvaluationOptions();
-        configure?.Invoke(options);
-        options.Validate();
         services.AddRobustnessData();
-        services.AddRobustnessPerturbations();
         services.AddRobustnessModels();
         services.AddRobustnessStatistics();
-        services.TryAddSingleton(options);
+        Composition.OptionsRegistration.Configure(services, configure, o => o.Validate());
         services.TryAddSingleton(sp => new BenchmarkBuilder(
             sp.GetRequiredService<PerturbationOptions>(), sp.GetRequiredService<IL2LevelSolver>(), sp.GetRequiredService<FgsmOptions>(),
             sp.GetRequiredService<EvaluationOptions>(), sp.GetRequiredService<PgdOptions>(), sp.GetRequiredService<MinimalL2Options>()));
-        services.TryAddSingleton(sp => new SuiteCache(sp.GetRequiredService<EvaluationOptions>()));
         services.TryAddSingleton<ITrainingSetFactory, TrainingSetFactory>();
         services.TryAddSingleton(sp => new Runner.StudyRunner(
             sp.GetRequiredService<IModelFactory>(), sp.GetRequiredService<ModelTrainer>(), sp.GetRequiredService<BenchmarkBuilder>(),

@@ -18,10 +18,7 @@ public sealed record FgsmOptions
     public void Validate()
     {
         ModelOptions.CheckPositive(BatchSize, nameof(BatchSize));
-        if (MaxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 (all cores) or positive.");
-        }
+        Composition.OptionChecks.Parallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
     }
 }
 
@@ -191,28 +188,4 @@ public sealed class FgsmPerturbation : IPerturbation
                 $"The directions of '{directions.SetName}' cover {directions.Count} images of {directions.PixelsPerImage} pixels; set '{images.Name}' has {images.Count} of {images.PixelsPerImage}."), nameof(directions));
         }
     }
-}
-
-/// <summary>Creates <see cref="FgsmPerturbation"/>s with the registered search and options (from DI).</summary>
-public sealed class FgsmFactory
-{
-    private readonly FgsmOptions _options;
-    private readonly IL2LevelSolver _solver;
-
-    /// <summary>Creates the factory.</summary>
-    /// <param name="options">Batch size and search threads.</param>
-    /// <param name="solver">The l2-level search.</param>
-    public FgsmFactory(FgsmOptions options, IL2LevelSolver solver)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(solver);
-        options.Validate();
-        _options = options;
-        _solver = solver;
-    }
-
-    /// <summary>FGSM against a model.</summary>
-    /// <param name="model">The attacked model.</param>
-    /// <returns>The perturbation.</returns>
-    public FgsmPerturbation Create(ImageClassifier model) => new(model, _options, _solver);
 }

@@ -10,11 +10,11 @@ namespace Robustness.Models;
 public static class ModelServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="ModelOptions"/>, the built-in architectures (LeNet-5, AlexNet-8) as
-    /// <see cref="IModelArchitecture"/>s, <see cref="IModelFactory"/>, <see cref="ModelTrainer"/>,
-    /// <see cref="FgsmOptions"/> and <see cref="FgsmFactory"/>, <see cref="PgdOptions"/> and <see cref="MinimalL2Options"/>, and the exact l2-level search as
-    /// <see cref="IL2LevelSolver"/> unless one is registered (it takes the tolerance of registered
-    /// <see cref="PerturbationOptions"/>). Existing registrations are kept (TryAdd).
+    /// Adds the perturbations it builds on (<see cref="PerturbationServiceCollectionExtensions.AddRobustnessPerturbations"/>, which
+    /// registers the <see cref="IL2LevelSolver"/>), then <see cref="ModelOptions"/>, the built-in architectures (LeNet-5, AlexNet-8) as
+    /// <see cref="IModelArchitecture"/>s, <see cref="IModelFactory"/>, <see cref="ModelTrainer"/>, <see cref="FgsmOptions"/>,
+    /// <see cref="PgdOptions"/> and <see cref="MinimalL2Options"/>. Services are added once (TryAdd); every call's
+    /// <paramref name="configure"/> applies to the one <see cref="ModelOptions"/> instance, in call order.
     /// </summary>
     /// <param name="services">The collection.</param>
     /// <param name="configure">Optional settings; validated here.</param>
@@ -22,22 +22,16 @@ public static class ModelServiceCollectionExtensions
     public static IServiceCollection AddRobustnessModels(this IServiceCollection services, Action<ModelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new ModelOptions();
-        configure?.Invoke(options);
-        options.Validate();
-        services.TryAddSingleton(options);
+        services.AddRobustnessPerturbations();
+        Composition.OptionsRegistration.Configure(services, configure, o => o.Validate());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelArchitecture, LeNet5Architecture>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelArchitecture, AlexNet8Architecture>());
         services.TryAddSingleton<IModelFactory>(sp => new ModelFactory(sp.GetServices<IModelArchitecture>(), sp.GetRequiredService<ModelOptions>()));
         services.TryAddSingleton(sp => new ModelTrainer(sp.GetRequiredService<ModelOptions>(),
             sp.GetService<ILogger<ModelTrainer>>() ?? NullLogger<ModelTrainer>.Instance));
-        services.TryAddSingleton<IL2LevelSolver>(sp => sp.GetService<PerturbationOptions>() is { } perturbation
-            ? new ExactL2LevelSearch(perturbation.Tolerance)
-            : ExactL2LevelSearch.Default);
         services.TryAddSingleton(sp => new FgsmOptions { BatchSize = sp.GetRequiredService<ModelOptions>().FgsmBatchSize });
         services.TryAddSingleton(sp => new PgdOptions { BatchSize = sp.GetRequiredService<ModelOptions>().FgsmBatchSize });
         services.TryAddSingleton(_ => new MinimalL2Options());
-        services.TryAddSingleton(sp => new FgsmFactory(sp.GetRequiredService<FgsmOptions>(), sp.GetRequiredService<IL2LevelSolver>()));
         return services;
     }
 

@@ -43,10 +43,7 @@ public sealed record PgdOptions
         }
 
         ModelOptions.CheckPositive(BatchSize, nameof(BatchSize));
-        if (MaxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 (all cores) or positive.");
-        }
+        Composition.OptionChecks.Parallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
     }
 }
 

@@ -104,13 +104,6 @@ internal static class BatchExecution
         }
     }
 
-    public static int CheckParallelism(int maxDegreeOfParallelism)
-    {
-        if (maxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "The degree of parallelism must be -1 (all cores) or positive.");
-        }
-
-        return maxDegreeOfParallelism;
-    }
+    public static int CheckParallelism(int maxDegreeOfParallelism) =>
+        Composition.OptionChecks.Parallelism(maxDegreeOfParallelism, nameof(maxDegreeOfParallelism));
 }

@@ -93,26 +93,27 @@ public sealed class ExactL2LevelSearch : IL2LevelSolver
         return SolveCore(image, direction, level, output, workspace, Tolerance, out _);
     }
 
-    /// <summary>The search, also reporting how many Newton evaluations (passes after the preparation) it took.</summary>
-    internal static PerturbationOutcome SolveCore(ReadOnlySpan<float> image, ReadOnlySpan<float> direction, double level, Span<float> output, L2SearchWorkspace workspace, double tolerance, out int evaluations)
+    /// <summary>
+    /// The outcomes every solver decides before searching: level 0 (the clean image), a zero direction, a level too small
+    /// to measure where nothing moves (the clean image is within the tolerance), and a level beyond the reachable distance.
+    /// Null when a search is needed.
+    /// </summary>
+    internal static PerturbationOutcome? EarlyOutcome(ReadOnlySpan<float> image, double level, Span<float> output, bool nonZeroDirection, int movingPixels,
+        double maxSquaredDistance, double tolerance)
     {
-        float[] slopes = workspace.Slopes;
-        float[] headroom = workspace.SquaredHeadroom;
-        var prep = L2Kernels.PrepareSquared(image, direction, slopes, headroom);
-        evaluations = 0;
         if (level == 0)
         {
             image.CopyTo(output);
             return new PerturbationOutcome(PerturbationStatus.Reached, 0, 0, 1);
         }
 
-        if (!prep.NonZeroDirection)
+        if (!nonZeroDirection)
         {
             return new PerturbationOutcome(PerturbationStatus.ZeroDirection, double.NaN, double.NaN, 1);
         }
 
-        double maxDistance = Math.Sqrt(prep.MaxSquaredDistance);
-        if (prep.MovingPixels == 0 && level <= tolerance)
+        double maxDistance = Math.Sqrt(maxSquaredDistance);
+        if (movingPixels == 0 && level <= tolerance)
         {
             // Every headroom is below float resolution (e.g. a pixel of 1e-33 moving down): the clean image is
             // the best float image and it is within the tolerance of so small a level.
@@ -120,9 +121,21 @@ public sealed class ExactL2LevelSearch : IL2LevelSolver
             return new PerturbationOutcome(PerturbationStatus.Reached, 0, 0, 1);
         }
 
-        if (prep.MovingPixels == 0 || level > maxDistance + tolerance)
+        return movingPixels == 0 || level > maxDistance + tolerance
+            ? new PerturbationOutcome(PerturbationStatus.Unreachable, double.NaN, maxDistance, 1)
+            : null;
+    }
+
+    /// <summary>The search, also reporting how many Newton evaluations (passes after the preparation) it took.</summary>
+    internal static PerturbationOutcome SolveCore(ReadOnlySpan<float> image, ReadOnlySpan<float> direction, double level, Span<float> output, L2SearchWorkspace workspace, double tolerance, out int evaluations)
+    {
+        float[] slopes = workspace.Slopes;
+        float[] headroom = workspace.SquaredHeadroom;
+        var prep = L2Kernels.PrepareSquared(image, direction, slopes, headroom);
+        evaluations = 0;
+        if (EarlyOutcome(image, level, output, prep.NonZeroDirection, prep.MovingPixels, prep.MaxSquaredDistance, tolerance) is { } early)
         {
-            return new PerturbationOutcome(PerturbationStatus.Unreachable, double.NaN, maxDistance, 1);
+            return early;
         }
 
         double target = level * level;

@@ -80,27 +80,9 @@ public sealed class PaperGridSearch : IL2LevelSolver
         workspace.CheckSize(image.Length, nameof(image));
         ExactL2LevelSearch.CheckLevel(level);
         var prep = L2Kernels.Prepare(image, direction, workspace.Breakpoints, workspace.Slopes, workspace.SquaredHeadroom);
-        if (level == 0)
+        if (ExactL2LevelSearch.EarlyOutcome(image, level, output, prep.NonZeroDirection, prep.MovingPixels, prep.MaxSquaredDistance, Tolerance) is { } early)
         {
-            image.CopyTo(output);
-            return new PerturbationOutcome(PerturbationStatus.Reached, 0, 0, 1);
-        }
-
-        if (!prep.NonZeroDirection)
-        {
-            return new PerturbationOutcome(PerturbationStatus.ZeroDirection, double.NaN, double.NaN, 1);
-        }
-
-        double maxDistance = Math.Sqrt(prep.MaxSquaredDistance);
-        if (prep.MovingPixels == 0 && level <= Tolerance)
-        {
-            image.CopyTo(output); // nothing moves measurably; the clean image is within the tolerance of so small a level
-            return new PerturbationOutcome(PerturbationStatus.Reached, 0, 0, 1);
-        }
-
-        if (prep.MovingPixels == 0 || level > maxDistance + Tolerance)
-        {
-            return new PerturbationOutcome(PerturbationStatus.Unreachable, double.NaN, maxDistance, 1);
+            return early;
         }
 
         Span<float> candidate = workspace.Candidate;

@@ -44,9 +44,6 @@ public sealed record PerturbationOptions
             throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "Tolerance must be within (0, 1].");
         }
 
-        if (MaxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 (all cores) or positive.");
-        }
+        Composition.OptionChecks.Parallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
     }
 }

@@ -89,7 +89,7 @@ public sealed class AttackCommandTests
             string markdown = File.ReadAllText(Path.Combine(report, "report.md"));
             Assert.That(markdown, Does.Contain("### Attacks and gradient-masking flags").And.Contain("| median minimal l2 |").And.Contain("- gradient-masking flags: iterative-weaker"));
             Assert.That(File.Exists(Path.Combine(report, "figures", "atk-lenet5-attacks.png")), Is.True);
-            Assert.That(File.ReadAllText(Path.Combine(report, "rows.csv")).Split('\n')[0], Does.EndWith("attacks_json"));
+            Assert.That(File.ReadAllText(Path.Combine(report, "rows.csv")).Split('\n')[0], Does.EndWith("attacks_json,class_count,near_chance"));
 
             string checkpoint = Path.Combine(store + ".work", "atk", "lenet5-clean.bin");
             string suite = Path.Combine(folder, "pgd-suite");

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robustness.Data;
 using Robustness.Data.Sources;
@@ -23,6 +24,18 @@ internal static class EvaluationTestData
 
     /// <summary>200 synthetic test digits (20 per class), from another seed.</summary>
     public static ImageSet SyntheticTest => _syntheticTest.Value;
+
+    /// <summary>A CPU runner resolved from the library's DI registrations (as an application composes it).</summary>
+    public static Robustness.Evaluation.Runner.StudyRunner CpuRunner() =>
+        new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddRobustnessModels(o =>
+            {
+                o.Device = "cpu";
+                o.Threads = Threads;
+            })
+            .AddRobustnessEvaluation()
+            .BuildServiceProvider()
+            .GetRequiredService<Robustness.Evaluation.Runner.StudyRunner>();
 
     public static ModelFactory CpuFactory() => ModelFactory.CreateDefault(new ModelOptions { Device = "cpu", Threads = Threads });
 

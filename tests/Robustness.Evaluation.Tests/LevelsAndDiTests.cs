@@ -44,12 +44,10 @@ public sealed class LevelsAndDiTests
     [Test]
     public void AddRobustnessEvaluation_ResolvesEveryService()
     {
-        using var temp = new TempFolder();
         var services = new ServiceCollection();
 
         var returned = services.AddRobustnessEvaluation(o =>
         {
-            o.CacheDirectory = temp.Path;
             o.Levels = [1, 2];
             o.Seed = 8;
         });
@@ -59,20 +57,19 @@ public sealed class LevelsAndDiTests
         var options = provider.GetRequiredService<EvaluationOptions>();
         Assert.That(options.Levels, Is.EqualTo(new[] { 1.0, 2.0 }));
         Assert.That(options.Seed, Is.EqualTo(8UL));
-        Assert.That(provider.GetRequiredService<SuiteCache>().Folder, Is.EqualTo(temp.Path));
         Assert.That(provider.GetRequiredService<BenchmarkBuilder>().DefaultLevels, Is.EqualTo(new[] { 1.0, 2.0 }));
         Assert.That(provider.GetRequiredService<IDatasetCatalog>(), Is.Not.Null);
         Assert.That(provider.GetRequiredService<GaussianNoisePerturbation>(), Is.Not.Null);
         Assert.That(provider.GetRequiredService<IModelFactory>().Architectures, Does.Contain("lenet5"));
         Assert.That(provider.GetRequiredService<ModelTrainer>(), Is.Not.Null);
-        Assert.That(provider.GetRequiredService<FgsmFactory>(), Is.Not.Null);
+        Assert.That(provider.GetRequiredService<PgdOptions>(), Is.Not.Null);
         Assert.That(provider.GetRequiredService<ICorrelationAnalyzer>(), Is.Not.Null);
         Assert.That(provider.GetRequiredService<Robustness.Evaluation.Training.ITrainingSetFactory>(), Is.Not.Null);
         Assert.That(provider.GetRequiredService<Robustness.Evaluation.Runner.StudyRunner>(), Is.Not.Null);
     }
 
     [Test]
-    public void AddRobustnessEvaluation_KeepsEarlierRegistrations_AndIsIdempotent()
+    public void AddRobustnessEvaluation_AppliesEveryConfigure_AndRegistersEachServiceOnce()
     {
         var services = new ServiceCollection();
         services.AddRobustnessPerturbations(o => o.Seed = 123);
@@ -81,8 +78,11 @@ public sealed class LevelsAndDiTests
         using var provider = services.BuildServiceProvider();
 
         Assert.That(provider.GetRequiredService<PerturbationOptions>().Seed, Is.EqualTo(123UL));
-        Assert.That(provider.GetRequiredService<EvaluationOptions>().Seed, Is.EqualTo(PerturbationOptions.DefaultSeed));
-        Assert.That(services.Count(d => d.ServiceType == typeof(BenchmarkBuilder)), Is.EqualTo(1));
+        Assert.That(provider.GetRequiredService<EvaluationOptions>().Seed, Is.EqualTo(5UL), "a later configure is applied, not dropped");
+        foreach (var type in services.Select(d => d.ServiceType).Where(t => t != typeof(Robustness.Models.IModelArchitecture) && t != typeof(IPerturbation)).Distinct())
+        {
+            Assert.That(services.Count(d => d.ServiceType == type), Is.EqualTo(1), type.Name);
+        }
     }
 
     [Test]

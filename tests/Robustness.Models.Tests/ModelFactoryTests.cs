@@ -48,18 +48,21 @@ public sealed class ModelFactoryTests
     {
         var services = new ServiceCollection();
         services.AddRobustnessModels(o => o.Device = "cpu");
-        services.AddRobustnessModels(o => o.Device = "cuda:3");
+        services.AddRobustnessModels(o => o.FgsmBatchSize = 64);
         services.AddModelArchitecture(new TinyArchitecture());
         using var provider = services.BuildServiceProvider();
 
         var factory = provider.GetRequiredService<IModelFactory>();
-        Assert.That(provider.GetRequiredService<ModelOptions>().Device, Is.EqualTo("cpu"), "a second call keeps the first registration");
+        Assert.That(provider.GetRequiredService<ModelOptions>().Device, Is.EqualTo("cpu"), "a second call keeps the first call's settings");
+        Assert.That(provider.GetRequiredService<ModelOptions>().FgsmBatchSize, Is.EqualTo(64), "and applies its own");
+        Assert.That(services.Count(d => d.ServiceType == typeof(IL2LevelSolver)), Is.EqualTo(1), "the solver is registered once, by the perturbations");
+        Assert.That(() => new ServiceCollection().AddRobustnessModels().AddRobustnessModels(o => o.FgsmBatchSize = 0), Throws.InstanceOf<ArgumentException>(), "every configure is validated");
         Assert.That(factory.Architectures, Is.EqualTo(new[] { "lenet5", "alexnet8", "tiny" }));
         Assert.That(provider.GetRequiredService<IL2LevelSolver>(), Is.InstanceOf<ExactL2LevelSearch>());
         Assert.That(provider.GetRequiredService<ModelTrainer>(), Is.Not.Null);
         using var tiny = factory.Create("tiny", 1);
         Assert.That(tiny.Predict(ModelTestData.Synthetic), Has.Length.EqualTo(200));
-        Assert.That(provider.GetRequiredService<FgsmFactory>().Create(tiny).ComputeDirections(ModelTestData.Synthetic).Count, Is.EqualTo(200));
+        Assert.That(new FgsmPerturbation(tiny, provider.GetRequiredService<FgsmOptions>(), provider.GetRequiredService<IL2LevelSolver>()).ComputeDirections(ModelTestData.Synthetic).Count, Is.EqualTo(200));
     }
 
     [TestCase("auto", ComputeDeviceKind.Auto, 0, "auto")]

@@ -231,10 +231,12 @@ public class GaussianNoisePerturbationTests
     {
         var services = new ServiceCollection();
         Assert.That(services.AddRobustnessPerturbations(o => o.Seed = 77), Is.SameAs(services));
-        services.AddRobustnessPerturbations(o => o.Seed = 1); // TryAdd: the first registration wins
+        services.AddRobustnessPerturbations(o => o.MaxDraws = 3); // a second configure applies to the same options
         using var provider = services.BuildServiceProvider();
         var gaussian = provider.GetRequiredService<GaussianNoisePerturbation>();
         Assert.That(gaussian.Seed, Is.EqualTo(77UL));
+        Assert.That(provider.GetRequiredService<PerturbationOptions>().MaxDraws, Is.EqualTo(3));
+        Assert.That(services.Count(d => d.ServiceType == typeof(PerturbationOptions)), Is.EqualTo(1));
         Assert.That(provider.GetRequiredService<IL2LevelSolver>(), Is.InstanceOf<ExactL2LevelSearch>());
         Assert.That(provider.GetServices<IPerturbation>().Single(), Is.SameAs(gaussian));
         Assert.That(() => new ServiceCollection().AddRobustnessPerturbations(o => o.Tolerance = 0), Throws.InstanceOf<ArgumentOutOfRangeException>());

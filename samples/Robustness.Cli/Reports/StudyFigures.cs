@@ -45,7 +45,7 @@ internal static class StudyFigures
             scatter.MarkerSize = 8;
         }
 
-        if (architecture.PeakIndex is { } peak && table.Question == ResearchQuestion.Rq2)
+        if (architecture.PeakIndex is { } peak && StudyQuestion.For(table.Question).SplitsAtPeak)
         {
             // Solid: dashed lines make the SVG canvas of Skia print "Unsupported path effect" on stdout.
             var line = plot.Add.VerticalLine(architecture.Points[peak].Factors[0], 1.5f, Colors.Gray);
@@ -293,23 +293,8 @@ internal static class StudyFigures
         return new FigureFile(title, relativeFolder + "/" + name + ".png", relativeFolder + "/" + name + ".svg");
     }
 
-    /// <summary>The question's title for figure headings.</summary>
-    public static string QuestionTitle(ResearchQuestion question) => question switch
-    {
-        ResearchQuestion.Rq1 => "RQ1 Gaussian-noise training",
-        ResearchQuestion.Rq2 => "RQ2 FGSM training",
-        ResearchQuestion.Rq3 => "RQ3 class imbalance",
-        ResearchQuestion.Rq4 => "RQ4 label disturbance",
-        ResearchQuestion.Rq5 => "RQ5 Gaussian x FGSM",
-        _ => "RQ6 all four factors",
-    };
+    /// <summary>The question's title for figure headings, e.g. "RQ2 FGSM training".</summary>
+    public static string QuestionTitle(ResearchQuestion question) => StudyQuestion.For(question).ToString();
 
-    private static string FactorLabel(string factor) => factor switch
-    {
-        "gaussian" => "Gaussian training level (l2)",
-        "fgsm" => "FGSM training level (l2)",
-        "ci" => "class-imbalance degree CI of the training set",
-        "ld" => "label-disturbance rate LD of the training set",
-        _ => factor,
-    };
+    private static string FactorLabel(string factor) => StudyQuestion.FactorDisplayName(factor) + " of the training set";
 }

@@ -53,7 +53,7 @@ internal static class StudyReport
         {
             if (table.IsMultiFactor)
             {
-                if (table.Question == ResearchQuestion.Rq5)
+                if (table.Factors.Count == 2)
                 {
                     foreach (var measure in AccuracyMeasures.All)
                     {

@@ -21,6 +21,21 @@ public interface IDatasetCatalog
     /// <returns>The source.</returns>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid names.</exception>
     IDatasetSource GetSource(string name, string? dataDirectory = null);
+
+    /// <summary>The source of a dataset when its test split is present; null when it is absent or cannot be located.</summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="dataDirectory">An explicit folder, or null.</param>
+    /// <returns>The source, or null.</returns>
+    IDatasetSource? FindAvailable(DatasetId dataset, string? dataDirectory = null);
+
+    /// <summary>
+    /// The default data of the library, offline: MNIST when its test split is found, else Fashion-MNIST (the Debian package
+    /// <c>dataset-fashion-mnist</c>), else the synthetic digits (always present). Check <see cref="IDatasetSource.Dataset"/> for the one chosen.
+    /// </summary>
+    /// <param name="mnistDirectory">A folder that must hold MNIST (then there is no fallback), or null to search the usual places.</param>
+    /// <returns>The source.</returns>
+    /// <exception cref="DatasetNotAvailableException"><paramref name="mnistDirectory"/> is given and holds no MNIST test split.</exception>
+    IDatasetSource FirstAvailable(string? mnistDirectory = null);
 }
 
 /// <summary>The default <see cref="IDatasetCatalog"/>: locates folders with a <see cref="DatasetLocator"/>.</summary>
@@ -55,4 +70,34 @@ public sealed class DatasetCatalog : IDatasetCatalog
 
     /// <inheritdoc />
     public IDatasetSource GetSource(string name, string? dataDirectory = null) => GetSource(DatasetId.Parse(name), dataDirectory);
+
+    /// <inheritdoc />
+    public IDatasetSource? FindAvailable(DatasetId dataset, string? dataDirectory = null)
+    {
+        try
+        {
+            var source = GetSource(dataset, dataDirectory);
+            return source.GetAvailability(DatasetSplit.Test).IsPresent ? source : null;
+        }
+        catch (DatasetNotAvailableException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public IDatasetSource FirstAvailable(string? mnistDirectory = null)
+    {
+        if (FindAvailable(DatasetId.Mnist, mnistDirectory) is { } mnist)
+        {
+            return mnist;
+        }
+
+        if (!string.IsNullOrWhiteSpace(mnistDirectory))
+        {
+            throw new DatasetNotAvailableException($"{Path.GetFullPath(mnistDirectory)}: no MNIST test split (t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) found there.");
+        }
+
+        return FindAvailable(DatasetId.FashionMnist) ?? GetSource(DatasetId.Synthetic);
+    }
 }

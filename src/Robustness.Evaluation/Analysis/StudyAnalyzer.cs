@@ -61,16 +61,7 @@ public sealed class StudyAnalyzer
     /// <summary>The factor names of a research question, in the order of <see cref="StudyTable.Factors"/>.</summary>
     /// <param name="question">The question.</param>
     /// <returns><c>gaussian</c> (RQ1), <c>fgsm</c> (RQ2), <c>ci</c> (RQ3), <c>ld</c> (RQ4), <c>gaussian, fgsm</c> (RQ5), <c>gaussian, fgsm, ci, ld</c> (RQ6).</returns>
-    public static IReadOnlyList<string> FactorNames(ResearchQuestion question) => question switch
-    {
-        ResearchQuestion.Rq1 => ["gaussian"],
-        ResearchQuestion.Rq2 => ["fgsm"],
-        ResearchQuestion.Rq3 => ["ci"],
-        ResearchQuestion.Rq4 => ["ld"],
-        ResearchQuestion.Rq5 => ["gaussian", "fgsm"],
-        ResearchQuestion.Rq6 => ["gaussian", "fgsm", "ci", "ld"],
-        _ => throw new ArgumentOutOfRangeException(nameof(question), question, "expected a research question 1..6."),
-    };
+    public static IReadOnlyList<string> FactorNames(ResearchQuestion question) => StudyQuestion.For(question).Factors;
 
     /// <summary>The value of one accuracy in a row.</summary>
     /// <param name="row">The row.</param>
@@ -96,17 +87,7 @@ public sealed class StudyAnalyzer
     public static IReadOnlyList<double> FactorValues(StudyRow row, ResearchQuestion question)
     {
         ArgumentNullException.ThrowIfNull(row);
-        double ci = row.ClassImbalance ?? row.ReachedClassImbalance;
-        return question switch
-        {
-            ResearchQuestion.Rq1 => [row.GaussianLevel],
-            ResearchQuestion.Rq2 => [row.FgsmLevel],
-            ResearchQuestion.Rq3 => [ci],
-            ResearchQuestion.Rq4 => [row.LabelDisturbance],
-            ResearchQuestion.Rq5 => [row.GaussianLevel, row.FgsmLevel],
-            ResearchQuestion.Rq6 => [row.GaussianLevel, row.FgsmLevel, ci, row.LabelDisturbance],
-            _ => throw new ArgumentOutOfRangeException(nameof(question), question, "expected a research question 1..6."),
-        };
+        return [.. StudyQuestion.For(question).Factors.Select(f => StudyQuestion.Value(row, f))];
     }
 
     /// <summary>Analyses the rows of one study.</summary>
@@ -144,7 +125,7 @@ public sealed class StudyAnalyzer
         }
 
         IReadOnlyList<string> factors = FactorNames(question);
-        bool multi = question is ResearchQuestion.Rq5 or ResearchQuestion.Rq6;
+        bool multi = StudyQuestion.For(question).IsMultiFactor;
         var architectures = new List<ArchitectureTable>();
         int repetitions = 0;
         foreach (IGrouping<string, StudyRow> arch in rows.GroupBy(r => r.Architecture, StringComparer.Ordinal))
@@ -188,7 +169,7 @@ public sealed class StudyAnalyzer
             points.Add(new PointSummary(point.Key, reps[0].PointIndex, factorValues, [.. reps.Select(r => r.Seed)], metrics));
         }
 
-        return question is ResearchQuestion.Rq5 or ResearchQuestion.Rq6
+        return StudyQuestion.For(question).IsMultiFactor
             ? [.. points.OrderBy(p => p.PointIndex).ThenBy(p => p.PointId, StringComparer.Ordinal)]
             : [.. points.OrderBy(p => p.Factors[0]).ThenBy(p => p.PointIndex).ThenBy(p => p.PointId, StringComparer.Ordinal)];
     }
@@ -217,7 +198,7 @@ public sealed class StudyAnalyzer
     {
         double[] levels = [.. points.Select(p => p.Factors[0])];
         SingleFactorCell[] cells = [.. AccuracyMeasures.All.Select(m => SingleCell(m, levels, Means(points, m)))];
-        if (question != ResearchQuestion.Rq2)
+        if (!StudyQuestion.For(question).SplitsAtPeak)
         {
             return new ArchitectureTable(architecture, points, cells, null, null, null);
         }

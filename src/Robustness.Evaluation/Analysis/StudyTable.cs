@@ -206,7 +206,7 @@ public sealed record StudyTable(
     IReadOnlyList<ArchitectureTable> Architectures)
 {
     /// <summary>True for RQ5/RQ6 (multiple correlation), false for RQ1-RQ4 (single-factor correlation).</summary>
-    public bool IsMultiFactor => Question is ResearchQuestion.Rq5 or ResearchQuestion.Rq6;
+    public bool IsMultiFactor => Factors.Count > 1;
 
     /// <summary>Which variance the tables report: always the sample variance (divisor n - 1).</summary>
     public const string VarianceKind = "sample (n-1)";

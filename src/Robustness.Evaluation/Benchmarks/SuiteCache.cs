@@ -25,13 +25,6 @@ public sealed class SuiteCache
         Folder = Path.GetFullPath(folder);
     }
 
-    /// <summary>Creates a cache over <see cref="EvaluationOptions.GetCacheDirectory"/>.</summary>
-    /// <param name="options">The evaluation options.</param>
-    public SuiteCache(EvaluationOptions options)
-        : this((options ?? throw new ArgumentNullException(nameof(options))).GetCacheDirectory())
-    {
-    }
-
     /// <summary>The cache folder.</summary>
     public string Folder { get; }
 

@@ -107,26 +107,11 @@ public sealed record StudyDesign
     /// </summary>
     public IReadOnlyList<int> OrthogonalColumns { get; init; } = [2, 1, 3, 4];
 
-    /// <summary>The paper's full-scale design of a question (docs/method.md).</summary>
+    /// <summary>The paper's full-scale design of a question (docs/method.md; the levels come from <see cref="StudyQuestion.WithPaperLevels"/>).</summary>
     /// <param name="question">The research question.</param>
     /// <returns>The design.</returns>
-    public static StudyDesign Paper(ResearchQuestion question) => question switch
-    {
-        ResearchQuestion.Rq1 => new StudyDesign { Question = question, GaussianLevels = PaperL2Levels },
-        ResearchQuestion.Rq2 => new StudyDesign { Question = question, FgsmLevels = PaperL2Levels },
-        ResearchQuestion.Rq3 => new StudyDesign { Question = question, ClassImbalanceLevels = PaperClassImbalanceLevels },
-        ResearchQuestion.Rq4 => new StudyDesign { Question = question, LabelDisturbanceLevels = PaperLabelDisturbanceLevels },
-        ResearchQuestion.Rq5 => new StudyDesign { Question = question, GaussianLevels = PaperGridLevels, FgsmLevels = PaperGridLevels },
-        ResearchQuestion.Rq6 => new StudyDesign
-        {
-            Question = question,
-            GaussianLevels = PaperRq6L2Levels,
-            FgsmLevels = PaperRq6L2Levels,
-            ClassImbalanceLevels = PaperRq6ClassImbalanceLevels,
-            LabelDisturbanceLevels = PaperRq6LabelDisturbanceLevels,
-        },
-        _ => throw new ArgumentOutOfRangeException(nameof(question), question, $"The research question must be 1 to 6; {(int)question} was given."),
-    };
+    /// <exception cref="ArgumentOutOfRangeException">No such question.</exception>
+    public static StudyDesign Paper(ResearchQuestion question) => StudyQuestion.For(question).WithPaperLevels(new StudyDesign { Question = question });
 
     /// <summary>
     /// A CPU-sized design: stratified subsets of <paramref name="perClassTrain"/> training and
@@ -169,17 +154,8 @@ public sealed record StudyDesign
             ImagesPerClass = imagesPerClass ?? Math.Max(2, 2 * (int)Math.Round(perClassTrain / 6.0, MidpointRounding.AwayFromZero)),
             Architectures = architectures ?? [ModelFactory.LeNet5],
         };
-        return question switch
-        {
-            ResearchQuestion.Rq1 => design with { GaussianLevels = levels ?? [0, 2, 4, 6, 8] },
-            ResearchQuestion.Rq2 => design with { FgsmLevels = levels ?? [0, 2, 4, 6, 8] },
-            ResearchQuestion.Rq3 => design with { ClassImbalanceLevels = levels ?? [0.3, 0.4, 0.5, 0.6] },
-            ResearchQuestion.Rq4 => design with { LabelDisturbanceLevels = levels ?? [0.1, 0.2, 0.3, 0.4, 0.5] },
-            ResearchQuestion.Rq5 => design with { GaussianLevels = levels ?? [0, 4, 8], FgsmLevels = levels ?? [0, 4, 8] },
-            _ => levels is null
-                ? design
-                : throw new ArgumentException("RQ6 has four level lists on an orthogonal array; set GaussianLevels, FgsmLevels, ClassImbalanceLevels and LabelDisturbanceLevels with 'with { ... }' instead of 'levels'.", nameof(levels)),
-        };
+        var spec = StudyQuestion.For(question);
+        return levels is null ? spec.WithScaledLevels(design) : spec.WithLevels(design, levels);
     }
 
     /// <summary>A copy with <paramref name="repetitions"/> consecutive seeds starting at <paramref name="firstSeed"/>.</summary>
@@ -198,15 +174,7 @@ public sealed record StudyDesign
     public IReadOnlyList<DesignPoint> Points()
     {
         Validate();
-        var points = Question switch
-        {
-            ResearchQuestion.Rq1 => SingleFactor(GaussianLevels, 0, "g", l => (l, ImagesPerClass, 0.0, 0, (double?)null, 0.0)),
-            ResearchQuestion.Rq2 => SingleFactor(FgsmLevels, 0, "f", l => (0.0, 0, l, ImagesPerClass, (double?)null, 0.0)),
-            ResearchQuestion.Rq3 => SingleFactor(ClassImbalanceLevels, null, "ci", l => (0.0, 0, 0.0, 0, (double?)l, 0.0)),
-            ResearchQuestion.Rq4 => SingleFactor(LabelDisturbanceLevels, 0, "ld", l => (0.0, 0, 0.0, 0, (double?)null, l)),
-            ResearchQuestion.Rq5 => Grid(),
-            _ => Orthogonal(),
-        };
+        var points = StudyQuestion.For(Question).Points(this);
         var duplicate = points.GroupBy(p => p.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -240,36 +208,14 @@ public sealed record StudyDesign
     /// <exception cref="ArgumentException">A level, size, name, seed list or column list is invalid.</exception>
     public void Validate()
     {
-        if (!Enum.IsDefined(Question))
+        var question = StudyQuestion.For(Question);
+        foreach (string factor in question.Factors)
         {
-            throw new ArgumentOutOfRangeException(nameof(Question), Question, $"The research question must be 1 to 6; {(int)Question} was given.");
+            var info = StudyQuestion.Factor.Of(factor);
+            CheckLevels(info.Levels(this), info.ListName, 0, info.Max, info.MaxExclusive);
         }
 
-        bool usesGaussian = Question is ResearchQuestion.Rq1 or ResearchQuestion.Rq5 or ResearchQuestion.Rq6;
-        bool usesFgsm = Question is ResearchQuestion.Rq2 or ResearchQuestion.Rq5 or ResearchQuestion.Rq6;
-        bool usesCi = Question is ResearchQuestion.Rq3 or ResearchQuestion.Rq6;
-        bool usesLd = Question is ResearchQuestion.Rq4 or ResearchQuestion.Rq6;
-        if (usesGaussian)
-        {
-            CheckLevels(GaussianLevels, nameof(GaussianLevels), 0, double.PositiveInfinity, false);
-        }
-
-        if (usesFgsm)
-        {
-            CheckLevels(FgsmLevels, nameof(FgsmLevels), 0, double.PositiveInfinity, false);
-        }
-
-        if (usesCi)
-        {
-            CheckLevels(ClassImbalanceLevels, nameof(ClassImbalanceLevels), 0, 1, true);
-        }
-
-        if (usesLd)
-        {
-            CheckLevels(LabelDisturbanceLevels, nameof(LabelDisturbanceLevels), 0, Robustness.Data.DatasetBuilders.MaxLabelDisturbance, false);
-        }
-
-        if ((usesGaussian || usesFgsm) && ImagesPerClass < 1)
+        if ((question.Factors.Contains(StudyQuestion.Factor.Gaussian.Key) || question.Factors.Contains(StudyQuestion.Factor.Fgsm.Key)) && ImagesPerClass < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(ImagesPerClass), ImagesPerClass, $"Design '{StudyName}' adds perturbed images: ImagesPerClass must be at least 1; {ImagesPerClass} was given.");
         }
@@ -299,81 +245,7 @@ public sealed record StudyDesign
             throw new ArgumentException($"Design '{StudyName}' needs one or more distinct seeds; [{string.Join(", ", Seeds)}] was given.", nameof(Seeds));
         }
 
-        if (Question == ResearchQuestion.Rq6)
-        {
-            var array = OrthogonalArrays.L25();
-            if (OrthogonalColumns.Count != 4 || OrthogonalColumns.Distinct().Count() != 4 || OrthogonalColumns.Any(c => c < 0 || c >= array.Columns))
-            {
-                throw new ArgumentException($"OrthogonalColumns must name 4 distinct columns of L25 in [0, {array.Columns}); [{string.Join(", ", OrthogonalColumns)}] was given.", nameof(OrthogonalColumns));
-            }
-
-            foreach (var (list, name) in new[] { (GaussianLevels, nameof(GaussianLevels)), (FgsmLevels, nameof(FgsmLevels)), (ClassImbalanceLevels, nameof(ClassImbalanceLevels)), (LabelDisturbanceLevels, nameof(LabelDisturbanceLevels)) })
-            {
-                if (list.Count != array.Levels)
-                {
-                    throw new ArgumentException($"RQ6 runs on L25: {name} must hold exactly {array.Levels} levels; {list.Count} were given.", name);
-                }
-            }
-        }
-    }
-
-    private List<DesignPoint> SingleFactor(
-        IReadOnlyList<double> levels,
-        double? cleanLevel,
-        string prefix,
-        Func<double, (double G, int Gk, double F, int Fk, double? Ci, double Ld)> point)
-    {
-        string rq = $"rq{(int)Question}";
-        var result = new List<DesignPoint>();
-        bool hasClean = cleanLevel is { } c && levels.Contains(c);
-        if (IncludeCleanPoint && !hasClean)
-        {
-            result.Add(new DesignPoint($"{rq}-clean", Question, 0, 0, 0, 0, 0, null, 0, ZeroLevel));
-        }
-
-        // A level equal to the clean level (0 for RQ1/RQ2/RQ4) is the clean point: listed first.
-        foreach (double level in levels.OrderBy(l => cleanLevel is { } z && l == z ? 0 : 1))
-        {
-            var (g, gk, f, fk, ci, ld) = point(level);
-            string id = cleanLevel is { } z && level == z ? $"{rq}-clean" : $"{rq}-{prefix}{DesignPoint.Text(level)}";
-            result.Add(new DesignPoint(id, Question, result.Count, g, gk, f, fk, ci, ld, ZeroLevel));
-        }
-
-        return result;
-    }
-
-    private List<DesignPoint> Grid()
-    {
-        var result = new List<DesignPoint>();
-        int gk = ImagesPerClass / 2;
-        int fk = ImagesPerClass - gk;
-        foreach (double g in GaussianLevels)
-        {
-            foreach (double f in FgsmLevels)
-            {
-                string id = $"rq5-g{DesignPoint.Text(g)}-f{DesignPoint.Text(f)}";
-                result.Add(new DesignPoint(id, Question, result.Count, g, gk, f, fk, null, 0, ZeroLevel));
-            }
-        }
-
-        return result;
-    }
-
-    private List<DesignPoint> Orthogonal()
-    {
-        var array = OrthogonalArrays.L25();
-        double[][] values = OrthogonalArrays.MapFactors(array, [GaussianLevels, FgsmLevels, ClassImbalanceLevels, LabelDisturbanceLevels], OrthogonalColumns);
-        int gk = ImagesPerClass / 2;
-        int fk = ImagesPerClass - gk;
-        var result = new List<DesignPoint>(array.Runs);
-        for (int run = 0; run < array.Runs; run++)
-        {
-            double g = values[0][run], f = values[1][run], ci = values[2][run], ld = values[3][run];
-            string id = $"rq6-g{DesignPoint.Text(g)}-f{DesignPoint.Text(f)}-ci{DesignPoint.Text(ci)}-ld{DesignPoint.Text(ld)}";
-            result.Add(new DesignPoint(id, Question, run, g, gk, f, fk, ci, ld, ZeroLevel));
-        }
-
-        return result;
+        question.Validate(this);
     }
 
     private void CheckLevels(IReadOnlyList<double> levels, string name, double min, double max, bool maxExclusive)

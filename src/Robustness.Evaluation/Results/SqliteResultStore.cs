@@ -23,8 +23,11 @@ namespace Robustness.Evaluation.Results;
 public sealed class SqliteResultStore : IResultStore
 {
     /// <summary>The schema version written to <c>PRAGMA user_version</c>.</summary>
-    /// <remarks>Version 2 added <c>rows.attacks_json</c> (the attack columns); a version-1 store gains it (as <c>[]</c>) when opened.</remarks>
-    public const int SchemaVersion = 2;
+    /// <remarks>
+    /// Version 2 added <c>rows.attacks_json</c> (the attack columns), version 3 <c>rows.class_count</c> (the near-chance flag); an
+    /// older store gains them (as <c>[]</c> and 10) when opened for writing, and reads with those values when opened read-only.
+    /// </remarks>
+    public const int SchemaVersion = 3;
 
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
     private static readonly JsonSerializerOptions _attackJson = new(JsonSerializerDefaults.Web)
@@ -39,16 +42,27 @@ public sealed class SqliteResultStore : IResultStore
         "reached_label_disturbance", "training_images", "epochs", "stop_reason", "final_loss",
         "training_accuracy", "clean_accuracy", "benchmark_levels", "gaussian_accuracies", "fgsm_accuracies",
         "gaussian_mean_accuracy", "fgsm_mean_accuracy", "training_seconds", "total_seconds", "completed_utc",
-        "training_report_json", "attacks_json",
+        "training_report_json", "attacks_json", "class_count",
     ];
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
+    private readonly string _select;
+    private readonly bool _readOnly;
 
-    private SqliteResultStore(string path, SqliteConnection connection)
+    private SqliteResultStore(string path, SqliteConnection connection, bool readOnly = false, ISet<string>? present = null)
     {
         Path = path;
         _connection = connection;
+        _readOnly = readOnly;
+
+        // A read-only store of an older schema lacks the newer columns: read their defaults instead.
+        _select = string.Join(", ", _columns.Select(c => present is null || present.Contains(c) ? c : c switch
+        {
+            "attacks_json" => "'[]' AS attacks_json",
+            "class_count" => "10 AS class_count",
+            _ => c,
+        }));
     }
 
     /// <inheritdoc />
@@ -99,7 +113,8 @@ public sealed class SqliteResultStore : IResultStore
                       clean_accuracy REAL NOT NULL, benchmark_levels TEXT NOT NULL, gaussian_accuracies TEXT NOT NULL,
                       fgsm_accuracies TEXT NOT NULL, gaussian_mean_accuracy REAL NOT NULL, fgsm_mean_accuracy REAL NOT NULL,
                       training_seconds REAL NOT NULL, total_seconds REAL NOT NULL, completed_utc TEXT NOT NULL,
-                      training_report_json TEXT NOT NULL, attacks_json TEXT NOT NULL DEFAULT '[]');
+                      training_report_json TEXT NOT NULL, attacks_json TEXT NOT NULL DEFAULT '[]',
+                      class_count INTEGER NOT NULL DEFAULT 10);
                     CREATE INDEX IF NOT EXISTS rows_study ON rows (study, architecture, point_index, repetition);
                     CREATE TABLE IF NOT EXISTS studies (
                       name TEXT PRIMARY KEY NOT NULL, question INTEGER NOT NULL, design_json TEXT NOT NULL,
@@ -108,6 +123,12 @@ public sealed class SqliteResultStore : IResultStore
                 if (version == 1 && !HasColumn(connection, tx, "rows", "attacks_json"))
                 {
                     Execute(connection, "ALTER TABLE rows ADD COLUMN attacks_json TEXT NOT NULL DEFAULT '[]';", tx);
+                }
+
+                // Schema 3: the training set's class count (for the near-chance flag); every store before it held ten-class data.
+                if (version is 1 or 2 && !HasColumn(connection, tx, "rows", "class_count"))
+                {
+                    Execute(connection, "ALTER TABLE rows ADD COLUMN class_count INTEGER NOT NULL DEFAULT 10;", tx);
                 }
 
                 Execute(connection, $"PRAGMA user_version = {SchemaVersion};", tx);
@@ -120,6 +141,61 @@ public sealed class SqliteResultStore : IResultStore
         {
             connection.Dispose();
             throw new InvalidDataException($"{full}: expected a SQLite result store, found an error: {e.Message}", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing store for reading only (<c>study status</c>, <c>analyze</c>, <c>report</c>): the file is never created,
+    /// migrated or switched to another journal mode, and a file that is not a result store is refused by name.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <returns>The open store; <see cref="Add"/> and <see cref="RecordStudy"/> throw <see cref="InvalidOperationException"/>.</returns>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a result store of a known schema (the message starts with its path).</exception>
+    public static SqliteResultStore OpenReadOnly(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"{full}: no such result store.", full);
+        }
+
+        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 60 };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            long version = Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+            long tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('rows', 'studies');"), CultureInfo.InvariantCulture);
+            if (tables != 2 || version is < 1 or > SchemaVersion)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{full}: expected a study result store (tables 'rows' and 'studies', schema 1 to {SchemaVersion}), found a SQLite database with {tables} of the tables and schema version {version}."));
+            }
+
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT name FROM pragma_table_info('rows');";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    present.Add(reader.GetString(0));
+                }
+            }
+
+            return new SqliteResultStore(full, connection, readOnly: true, present);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new InvalidDataException($"{full}: expected a study result store (SQLite), found a file SQLite cannot read: {e.Message}", e);
         }
         catch
         {
@@ -157,6 +233,7 @@ public sealed class SqliteResultStore : IResultStore
                 $"Row '{row.Key}': attack column {off.Key} has {off.Accuracies.Count} accuracies for {row.BenchmarkLevels.Count} benchmark levels."), nameof(row));
         }
 
+        ThrowIfReadOnly();
         lock (_lock)
         {
             using var tx = _connection.BeginTransaction();
@@ -170,7 +247,7 @@ public sealed class SqliteResultStore : IResultStore
                 row.ReachedLabelDisturbance, row.TrainingImages, row.Epochs, row.StopReason, row.FinalLoss,
                 row.TrainingAccuracy, row.CleanAccuracy, ToJson(row.BenchmarkLevels), ToJson(row.GaussianAccuracies), ToJson(row.FgsmAccuracies),
                 row.GaussianMeanAccuracy, row.FgsmMeanAccuracy, row.TrainingSeconds, row.TotalSeconds,
-                row.CompletedUtc.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture), row.TrainingReportJson, AttacksToJson(row.Attacks),
+                row.CompletedUtc.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture), row.TrainingReportJson, AttacksToJson(row.Attacks), row.ClassCount,
             ];
             for (int i = 0; i < _columns.Length; i++)
             {
@@ -189,7 +266,7 @@ public sealed class SqliteResultStore : IResultStore
         lock (_lock)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = $"SELECT {string.Join(", ", _columns)} FROM rows {(study is null ? "" : "WHERE study = $study ")}ORDER BY study, architecture, point_index, repetition, key;";
+            command.CommandText = $"SELECT {_select} FROM rows {(study is null ? "" : "WHERE study = $study ")}ORDER BY study, architecture, point_index, repetition, key;";
             if (study is not null)
             {
                 command.Parameters.AddWithValue("$study", study);
@@ -210,6 +287,7 @@ public sealed class SqliteResultStore : IResultStore
                     DateTimeOffset.Parse(reader.GetString(27), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), reader.GetString(28))
                 {
                     Attacks = AttacksFromJson(reader.GetString(29)),
+                    ClassCount = reader.GetInt32(30),
                 });
             }
 
@@ -221,6 +299,7 @@ public sealed class SqliteResultStore : IResultStore
     public StoredStudy RecordStudy(StoredStudy study)
     {
         ArgumentNullException.ThrowIfNull(study);
+        ThrowIfReadOnly();
         lock (_lock)
         {
             using var tx = _connection.BeginTransaction();
@@ -270,7 +349,7 @@ public sealed class SqliteResultStore : IResultStore
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(string.Join(',', _columns));
-        writer.Write('\n');
+        writer.Write(",near_chance\n");
         var c = CultureInfo.InvariantCulture;
         foreach (var r in Rows(study))
         {
@@ -281,7 +360,7 @@ public sealed class SqliteResultStore : IResultStore
                 D(r.ReachedClassImbalance), D(r.ReachedLabelDisturbance), r.TrainingImages.ToString(c), r.Epochs.ToString(c), r.StopReason,
                 D(r.FinalLoss), D(r.TrainingAccuracy), D(r.CleanAccuracy), ToJson(r.BenchmarkLevels), ToJson(r.GaussianAccuracies),
                 ToJson(r.FgsmAccuracies), D(r.GaussianMeanAccuracy), D(r.FgsmMeanAccuracy), D(r.TrainingSeconds), D(r.TotalSeconds),
-                r.CompletedUtc.ToUniversalTime().ToString("O", c), r.TrainingReportJson, AttacksToJson(r.Attacks),
+                r.CompletedUtc.ToUniversalTime().ToString("O", c), r.TrainingReportJson, AttacksToJson(r.Attacks), r.ClassCount.ToString(c), r.NearChance ? "true" : "false",
             ];
             writer.Write(string.Join(',', fields.Select(Csv)));
             writer.Write('\n');
@@ -318,6 +397,14 @@ public sealed class SqliteResultStore : IResultStore
 
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
+
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException($"{Path}: the store was opened read-only.");
+        }
+    }
 
     /// <summary>Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).</summary>
     internal static string Csv(string field)

@@ -78,4 +78,61 @@ public sealed record StudyRow(
     /// <param name="key">The column key (<see cref="AttackScore.Key"/>), e.g. <c>pgd</c> or <c>fgsm-transfer</c>.</param>
     /// <returns>The score.</returns>
     public AttackScore? Attack(string key) => Attacks.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.Ordinal));
+
+    /// <summary>The number of classes of the training set (10 for MNIST, Fashion-MNIST and the synthetic digits); stores before schema 3 read 10.</summary>
+    public int ClassCount { get; init; } = 10;
+
+    /// <summary>
+    /// A training accuracy below this is "near chance": <see cref="NearChanceFactor"/> times the chance level 1 / <see cref="ClassCount"/>
+    /// (0.15 for ten classes).
+    /// </summary>
+    public double NearChanceThreshold => NearChanceFactor / ClassCount;
+
+    /// <summary>
+    /// True when the model never fitted its own training set: <see cref="TrainingAccuracy"/> below <see cref="NearChanceThreshold"/>.
+    /// Such a run (a diverged or stuck training) says nothing about robustness; <c>study run</c>, <c>study analyze</c> and the
+    /// report flag it.
+    /// </summary>
+    public bool NearChance => TrainingAccuracy < NearChanceThreshold;
+
+    /// <summary>How many times the chance level a training accuracy must reach not to be <see cref="NearChance"/>.</summary>
+    public const double NearChanceFactor = 1.5;
+
+    /// <summary>A row from the parts of a finished run (what <see cref="Runner.StudyRunner"/> stores).</summary>
+    /// <param name="run">The design run.</param>
+    /// <param name="set">What the training set reached (class imbalance, label disturbance).</param>
+    /// <param name="trainingImages">Images in the training set.</param>
+    /// <param name="classCount">Classes of the training set.</param>
+    /// <param name="training">The training report.</param>
+    /// <param name="trainingReportJson">The training report as JSON.</param>
+    /// <param name="clean">The clean suite's score (MNIST-Test).</param>
+    /// <param name="gaussian">The Gaussian suite's score (MNIST-C).</param>
+    /// <param name="fgsm">The FGSM suite's score (MNIST-A).</param>
+    /// <param name="attacks">The attack columns' scores.</param>
+    /// <param name="totalSeconds">The run's wall time.</param>
+    /// <param name="completedUtc">When it finished.</param>
+    /// <returns>The row.</returns>
+    public static StudyRow FromParts(DesignRun run, Training.TrainingSetReport set, int trainingImages, int classCount, Robustness.Models.TrainingReport training,
+        string trainingReportJson, Benchmarks.BenchmarkResult clean, Benchmarks.BenchmarkResult gaussian, Benchmarks.BenchmarkResult fgsm,
+        IReadOnlyList<AttackScore> attacks, double totalSeconds, DateTimeOffset completedUtc)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(clean);
+        ArgumentNullException.ThrowIfNull(gaussian);
+        ArgumentNullException.ThrowIfNull(fgsm);
+        ArgumentNullException.ThrowIfNull(attacks);
+        var p = run.Point;
+        return new StudyRow(
+            run.Key, run.Study, p.Question, run.Architecture, p.Id, p.Index, run.Seed, run.Repetition,
+            p.GaussianLevel, p.FgsmLevel, p.ClassImbalance, p.LabelDisturbance, set.ClassImbalance, set.LabelDisturbance, trainingImages,
+            training.Epochs, training.StopReason.ToString(), training.FinalLoss, training.TrainingAccuracy, clean.Accuracy,
+            [.. gaussian.Levels.Select(l => l.Level)], [.. gaussian.Levels.Select(l => l.Accuracy)], [.. fgsm.Levels.Select(l => l.Accuracy)],
+            gaussian.MeanAccuracy, fgsm.MeanAccuracy, training.Duration.TotalSeconds, totalSeconds, completedUtc, trainingReportJson)
+        {
+            Attacks = attacks,
+            ClassCount = classCount,
+        };
+    }
 }

@@ -13,6 +13,37 @@ namespace Robustness.Evaluation.Runner;
 /// <param name="Description">One line for people saying where the two sets come from.</param>
 public sealed record StudyData(ImageSet Train, ImageSet Test, string Description)
 {
+    /// <summary>True when both sets were drawn from one split (the source had no training split).</summary>
+    public bool FromOneSplit { get; init; }
+
+    /// <summary>
+    /// The data of a design from a dataset source: the training and test splits cut to the design's sizes
+    /// (<see cref="FromSplits"/>), or, when the source has no training split (the shared MNIST folder holds the test
+    /// images only), both sets drawn disjointly from the test split with <see cref="StudyDesign.SubsetSeed"/>
+    /// (<see cref="DisjointFromOneSplit"/>; <see cref="FromOneSplit"/> is then true).
+    /// </summary>
+    /// <param name="design">The design (its <see cref="StudyDesign.TrainPerClass"/>, <see cref="StudyDesign.TestPerClass"/> and <see cref="StudyDesign.SubsetSeed"/>).</param>
+    /// <param name="source">The dataset.</param>
+    /// <returns>The data.</returns>
+    /// <exception cref="ArgumentException">The source has no training split and the design does not set both per-class sizes.</exception>
+    public static StudyData Load(StudyDesign design, Data.Sources.IDatasetSource source)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(source);
+        ImageSet testSplit = source.Load(Data.Sources.DatasetSplit.Test);
+        if (source.GetAvailability(Data.Sources.DatasetSplit.Train).IsPresent)
+        {
+            return FromSplits(design, source.Load(Data.Sources.DatasetSplit.Train), testSplit);
+        }
+
+        if (design.TrainPerClass is not { } train || design.TestPerClass is not { } test)
+        {
+            throw new ArgumentException($"{source.Description}: the training split is absent; set the design's TrainPerClass and TestPerClass (study run: --train-per-class, --test-per-class) to draw both sets disjointly from the test split.");
+        }
+
+        return DisjointFromOneSplit(testSplit, train, test, design.SubsetSeed) with { FromOneSplit = true };
+    }
+
     /// <summary>
     /// Train and test sets from separate splits, cut to the design's per-class sizes
     /// (<see cref="StudyDesign.TrainPerClass"/>, <see cref="StudyDesign.TestPerClass"/>) by stratified

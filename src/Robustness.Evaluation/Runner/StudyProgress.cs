@@ -74,7 +74,20 @@ public sealed record StudyRunSummary(
     int CleanModelsLoaded,
     int SuitesBuilt,
     int SuitesLoaded,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>The work folder (full path).</summary>
+    public string WorkDirectory { get; init; } = "";
+
+    /// <summary>The suite cache folder (full path).</summary>
+    public string SuiteDirectory { get; init; } = "";
+
+    /// <summary>The clean model's checkpoint of every architecture that ran in this call (weights path; the sidecar is path + ".json").</summary>
+    public IReadOnlyDictionary<string, string> CleanCheckpoints { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The folders of the cached suites this call scored with (clean, Gaussian, transferred attacks), each with its manifest.</summary>
+    public IReadOnlyList<string> SuiteFolders { get; init; } = [];
+}
 
 /// <summary>Settings of one call of <see cref="StudyRunner.Run"/> that are not part of the design.</summary>
 public sealed record StudyRunOptions

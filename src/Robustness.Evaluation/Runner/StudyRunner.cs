@@ -83,22 +83,6 @@ public sealed partial class StudyRunner
         _logger = logger;
     }
 
-    /// <summary>A runner without DI: default perturbation, FGSM and evaluation settings, the given model settings.</summary>
-    /// <param name="modelOptions">Device and thread count (set <see cref="ModelOptions.Threads"/> for reproducible CPU results).</param>
-    /// <param name="loggerFactory">The log; none when null.</param>
-    /// <returns>The runner.</returns>
-    public static StudyRunner CreateDefault(ModelOptions modelOptions, ILoggerFactory? loggerFactory = null)
-    {
-        ArgumentNullException.ThrowIfNull(modelOptions);
-        loggerFactory ??= NullLoggerFactory.Instance;
-        var perturbation = new PerturbationOptions();
-        var fgsm = new FgsmOptions { BatchSize = modelOptions.FgsmBatchSize };
-        var evaluation = new EvaluationOptions();
-        return new StudyRunner(ModelFactory.CreateDefault(modelOptions), new ModelTrainer(modelOptions, loggerFactory.CreateLogger<ModelTrainer>()),
-            new BenchmarkBuilder(perturbation, ExactL2LevelSearch.Default, fgsm, evaluation), new TrainingSetFactory(), perturbation,
-            ExactL2LevelSearch.Default, fgsm, evaluation, loggerFactory.CreateLogger<StudyRunner>());
-    }
-
     /// <summary>Runs every run of <paramref name="design"/> that <paramref name="store"/> does not hold yet.</summary>
     /// <param name="design">The design.</param>
     /// <param name="data">The clean training and test sets (already cut to the design's sizes).</param>
@@ -106,30 +90,79 @@ public sealed partial class StudyRunner
     /// <param name="options">Work folder and suite settings.</param>
     /// <param name="progress">Progress reports (clean model, suites, training set, every epoch, scoring, each stored row).</param>
     /// <param name="cancellationToken">Cancels between batches; finished rows stay stored.</param>
-    /// <returns>What was done.</returns>
+    /// <returns>What was done, with the clean checkpoints and suite folders used.</returns>
     /// <exception cref="InvalidOperationException">The store holds the study with another design or other data.</exception>
     public StudyRunSummary Run(StudyDesign design, StudyData data, IResultStore store, StudyRunOptions options, IProgress<StudyProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        var clock = Stopwatch.StartNew();
+        var plan = Plan(design, data, options);
+        store.RecordStudy(plan.Record);
+        var todo = plan.Runs.Select((r, i) => (Run: r, Number: i + 1)).Where(r => !store.Contains(r.Run.Key)).ToList();
+        var session = new Session(plan, progress, clock, plan.Runs.Count - todo.Count);
+        LogStart(design.StudyName, plan.Runs.Count, session.Skipped, data.Description);
+
+        Directory.CreateDirectory(plan.ModelFolder);
+        Directory.CreateDirectory(plan.SuiteFolder);
+        RemoveStaleTemporaries(plan.ModelFolder);
+        RemoveStaleTemporaries(plan.SuiteFolder);
+        var cache = new SuiteCache(plan.SuiteFolder);
+        int trained = 0, loaded = 0, completed = 0;
+        var checkpoints = new Dictionary<string, string>(StringComparer.Ordinal);
+        var suiteFolders = new List<string>();
+        foreach (string architecture in design.Architectures)
+        {
+            var archRuns = todo.Where(r => r.Run.Architecture == architecture).ToList();
+            if (archRuns.Count == 0)
+            {
+                continue;
+            }
+
+            using var prepared = Prepare(plan, architecture, cache, session, cancellationToken);
+            _ = prepared.CleanTrained ? trained++ : loaded++;
+            checkpoints[architecture] = prepared.CleanPath;
+            suiteFolders.AddRange(prepared.SuiteFolders.Where(f => !suiteFolders.Contains(f)));
+            foreach (var (run, number) in archRuns)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var row = RunOne(plan, prepared, run, number, session, cancellationToken);
+                store.Add(row);
+                completed++;
+                session.Finished(row.TotalSeconds);
+                LogRow(run.Key, row.TrainingAccuracy, row.CleanAccuracy, row.GaussianMeanAccuracy, row.FgsmMeanAccuracy, row.TotalSeconds);
+                if (row.NearChance)
+                {
+                    LogNearChance(run.Key, row.TrainingAccuracy, row.NearChanceThreshold);
+                }
+
+                session.Report(StudyStage.RunFinished, architecture, number, run, row.Epochs,
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"{Label(plan, run, number)}: stored; test {row.CleanAccuracy:P2}, MNIST-C {row.GaussianMeanAccuracy:P2}, MNIST-A {row.FgsmMeanAccuracy:P2}, {row.TotalSeconds:F1} s{(row.NearChance ? $"; WARNING: training accuracy {row.TrainingAccuracy:P1} is near chance" : "")}"));
+            }
+        }
+
+        LogDone(design.StudyName, completed, session.Skipped, clock.Elapsed.TotalSeconds);
+        return new StudyRunSummary(design.StudyName, plan.Runs.Count, session.Skipped, completed, trained, loaded, cache.BuildCount, cache.LoadCount, clock.Elapsed)
+        {
+            WorkDirectory = plan.WorkFolder,
+            SuiteDirectory = plan.SuiteFolder,
+            CleanCheckpoints = checkpoints,
+            SuiteFolders = suiteFolders,
+        };
+    }
+
+    /// <summary>Checks the options and fixes everything a run of the design needs: runs, levels, seeds, attacks, folders, the study record.</summary>
+    internal StudyPlan Plan(StudyDesign design, StudyData data, StudyRunOptions options)
+    {
         ArgumentNullException.ThrowIfNull(design);
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.WorkDirectory);
-        var clock = Stopwatch.StartNew();
         var runs = design.Runs();
         IReadOnlyList<double> levels = options.BenchmarkLevels ?? _evaluation.Levels;
         BenchmarkLevels.Validate(levels);
         ulong suiteSeed = options.BenchmarkSeed ?? _evaluation.Seed;
         bool whiteBox = options.WhiteBoxFgsm ?? _evaluation.WhiteBoxFgsm;
-        string study = design.StudyName;
-        string work = Path.GetFullPath(options.WorkDirectory);
-        string modelFolder = Path.Combine(work, SafeName(study));
-        string suiteFolder = Path.GetFullPath(options.SuiteCacheDirectory ?? Path.Combine(work, "suites"));
-        Directory.CreateDirectory(modelFolder);
-        Directory.CreateDirectory(suiteFolder);
-        RemoveStaleTemporaries(modelFolder);
-        RemoveStaleTemporaries(suiteFolder);
-
         var attacks = CheckAttacks(options);
         var builder = options.Pgd is null ? _builder : _builder.WithAttackOptions(options.Pgd);
         var pgdOptions = builder.PgdOptions;
@@ -158,117 +191,89 @@ public sealed partial class StudyRunner
             identity["pgd"] = new { steps = pgdOptions.Steps, stepScale = pgdOptions.StepScale, randomStart = pgdOptions.RandomStart, seed = pgdOptions.RandomStart ? pgdOptions.Seed : (ulong?)null };
         }
 
-        string dataJson = JsonSerializer.Serialize(identity);
-        store.RecordStudy(new StoredStudy(study, (int)design.Question, StudyDesignJson.Serialize(design), runs.Count, dataJson, DateTimeOffset.UtcNow));
-        var todo = runs.Select((r, i) => (Run: r, Number: i + 1)).Where(r => !store.Contains(r.Run.Key)).ToList();
-        int skipped = runs.Count - todo.Count;
-        int finished = skipped;
-        LogStart(study, runs.Count, skipped, data.Description);
+        string work = Path.GetFullPath(options.WorkDirectory);
+        var record = new StoredStudy(design.StudyName, (int)design.Question, StudyDesignJson.Serialize(design), runs.Count, JsonSerializer.Serialize(identity), DateTimeOffset.UtcNow);
+        return new StudyPlan(design, data, runs, levels, suiteSeed, whiteBox, attacks, builder, pgdTraining, work, Path.Combine(work, SafeName(design.StudyName)),
+            Path.GetFullPath(options.SuiteCacheDirectory ?? Path.Combine(work, "suites")), record);
+    }
 
-        var cache = new SuiteCache(suiteFolder);
-        int trained = 0, loaded = 0, completed = 0;
-        var sessionRunTimes = new List<double>();
-        ulong cleanSeed = design.Seeds[0];
-        foreach (string architecture in design.Architectures)
+    /// <summary>Prepares one architecture: its clean model (trained or loaded), the suites it is scored on and the source of adversarial training images.</summary>
+    internal PreparedArchitecture Prepare(StudyPlan plan, string architecture, SuiteCache cache, Session session, CancellationToken cancellationToken)
+    {
+        var design = plan.Design;
+        var test = plan.Data.Test;
+        session.Report(StudyStage.CleanModel, architecture, 0, null, 0, $"{architecture}: clean model (FGSM source)");
+        var clean = GetCleanModel(design, architecture, design.Seeds[0], plan.Data.Train, plan.ModelFolder, session.Progress, cancellationToken);
+        try
         {
-            var archRuns = todo.Where(r => r.Run.Architecture == architecture).ToList();
-            if (archRuns.Count == 0)
-            {
-                continue;
-            }
+            session.Report(StudyStage.Suites, architecture, 0, null, 0,
+                $"{architecture}: benchmark suites (clean, Gaussian, FGSM{string.Concat(plan.Attacks.Select(a => ", " + a.Key))}; {plan.Levels.Count} levels)");
+            var cleanSuite = cache.GetOrBuildClean(_builder, test, cancellationToken);
+            var gaussianSuite = cache.GetOrBuildGaussian(_builder, test, plan.SuiteSeed, plan.Levels, null, cancellationToken);
+            var reference = ReferenceModelFingerprint.FromCheckpoint(clean.Path);
+            IRobustnessBenchmark fgsmSuite = plan.WhiteBoxFgsm
+                ? _builder.CreateWhiteBoxFgsm(test, plan.Levels)
+                : cache.GetOrBuildFgsm(_builder, test, clean.Model, reference, plan.Levels, null, cancellationToken);
+            var attackSuites = AttackSuites(plan.Attacks, plan.WhiteBoxFgsm, plan.Builder, cache, test, clean.Model, reference, plan.Levels, cancellationToken);
+            IPerturbation fgsmSource = plan.PgdTraining
+                ? new PgdPerturbation(clean.Model, plan.Builder.PgdOptions, _solver)
+                : new FgsmPerturbation(clean.Model, _fgsm, _solver);
+            string[] folders = [.. new IRobustnessBenchmark?[] { cleanSuite, gaussianSuite, fgsmSuite }.Concat(attackSuites.Select(a => a.Suite))
+                .OfType<BenchmarkSuite>().Select(s => cache.GetFolder(s.Key)).Distinct(StringComparer.Ordinal)];
+            return new PreparedArchitecture(architecture, clean.Model, clean.Report, clean.Path, clean.Trained, cleanSuite, gaussianSuite, fgsmSuite, attackSuites, fgsmSource, folders);
+        }
+        catch
+        {
+            clean.Model.Dispose();
+            throw;
+        }
+    }
 
-            Report(progress, new StudyProgress(StudyStage.CleanModel, study, architecture, 0, runs.Count, null, null, 0, design.MaxEpochs, finished, clock.Elapsed, null,
-                $"{architecture}: clean model (FGSM source)"));
-            var clean = GetCleanModel(design, architecture, cleanSeed, data.Train, modelFolder, progress, cancellationToken);
-            using var cleanModel = clean.Model;
-            if (clean.Trained)
+    /// <summary>One design run: builds its training set, trains (or reuses the clean model for the clean point's first seed), scores it, and returns its row.</summary>
+    internal StudyRow RunOne(StudyPlan plan, PreparedArchitecture prepared, DesignRun run, int number, Session session, CancellationToken cancellationToken)
+    {
+        var design = plan.Design;
+        var data = plan.Data;
+        var runClock = Stopwatch.StartNew();
+        string label = Label(plan, run, number);
+        session.Report(StudyStage.TrainingSet, prepared.Architecture, number, run, 0, $"{label}: building the training set");
+        var gaussian = new GaussianNoisePerturbation(_perturbation with { Seed = Xoshiro256StarStar.Derive(run.Seed, GaussianNoiseStream) }, _solver);
+        var set = _sets.Build(data.Train, run.Point, run.Seed, gaussian, run.Point.NeedsFgsm ? prepared.FgsmSource : null, cancellationToken);
+
+        ImageClassifier? own = null;
+        try
+        {
+            TrainingReport report;
+            ImageClassifier model;
+            if (run.Point.IsClean && run.Seed == design.Seeds[0])
             {
-                trained++;
+                model = prepared.CleanModel;
+                report = prepared.CleanReport;
             }
             else
             {
-                loaded++;
+                own = _factory.Create(prepared.Architecture, run.Seed, new ImageShape(data.Train.Height, data.Train.Width, data.Train.ClassCount));
+                model = own;
+                var epochs = new Progress(e => session.Report(StudyStage.Epoch, prepared.Architecture, number, run, e.Epoch, $"{label}: {e}"));
+                report = _trainer.Train(model, set.Images, TrainingOptionsFor(design, run.Seed), epochs, cancellationToken);
             }
 
-            Report(progress, new StudyProgress(StudyStage.Suites, study, architecture, 0, runs.Count, null, null, 0, design.MaxEpochs, finished, clock.Elapsed, null,
-                $"{architecture}: benchmark suites (clean, Gaussian, FGSM{string.Concat(attacks.Select(a => ", " + a.Key))}; {levels.Count} levels)"));
-            var cleanSuite = cache.GetOrBuildClean(_builder, data.Test, cancellationToken);
-            var gaussianSuite = cache.GetOrBuildGaussian(_builder, data.Test, suiteSeed, levels, null, cancellationToken);
-            var reference = ReferenceModelFingerprint.FromCheckpoint(clean.Path);
-            IRobustnessBenchmark fgsmSuite = whiteBox
-                ? _builder.CreateWhiteBoxFgsm(data.Test, levels)
-                : cache.GetOrBuildFgsm(_builder, data.Test, cleanModel, reference, levels, null, cancellationToken);
-            var attackSuites = AttackSuites(attacks, whiteBox, builder, cache, data.Test, cleanModel, reference, levels, cancellationToken);
-            IPerturbation fgsmSource = pgdTraining ? new PgdPerturbation(cleanModel, pgdOptions, _solver) : new FgsmPerturbation(cleanModel, _fgsm, _solver);
-
-            foreach (var (run, number) in archRuns)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var runClock = Stopwatch.StartNew();
-                TimeSpan? Eta() => sessionRunTimes.Count == 0 ? null
-                    : TimeSpan.FromSeconds(sessionRunTimes.Average() * (runs.Count - finished));
-                string label = string.Create(CultureInfo.InvariantCulture, $"[{number}/{runs.Count}] {run.Point.Id} {architecture} s{run.Seed}");
-                Report(progress, new StudyProgress(StudyStage.TrainingSet, study, architecture, number, runs.Count, run.Point.Id, run.Seed, 0, design.MaxEpochs, finished, clock.Elapsed, Eta(),
-                    $"{label}: building the training set"));
-                var gaussian = new GaussianNoisePerturbation(_perturbation with { Seed = Xoshiro256StarStar.Derive(run.Seed, GaussianNoiseStream) }, _solver);
-                var set = _sets.Build(data.Train, run.Point, run.Seed, gaussian, run.Point.NeedsFgsm ? fgsmSource : null, cancellationToken);
-
-                ImageClassifier? own = null;
-                try
-                {
-                    TrainingReport report;
-                    ImageClassifier model;
-                    if (run.Point.IsClean && run.Seed == cleanSeed)
-                    {
-                        model = cleanModel;
-                        report = clean.Report;
-                    }
-                    else
-                    {
-                        own = _factory.Create(architecture, run.Seed, new ImageShape(data.Train.Height, data.Train.Width, data.Train.ClassCount));
-                        model = own;
-                        var epochs = new Progress(e => Report(progress, new StudyProgress(StudyStage.Epoch, study, architecture, number, runs.Count, run.Point.Id, run.Seed, e.Epoch, e.MaxEpochs, finished, clock.Elapsed, Eta(),
-                            $"{label}: {e}")));
-                        report = _trainer.Train(model, set.Images, TrainingOptionsFor(design, run.Seed), epochs, cancellationToken);
-                    }
-
-                    Report(progress, new StudyProgress(StudyStage.Scoring, study, architecture, number, runs.Count, run.Point.Id, run.Seed, report.Epochs, design.MaxEpochs, finished, clock.Elapsed, Eta(),
-                        $"{label}: scoring"));
-                    var cleanScore = cleanSuite.Score(model, cancellationToken);
-                    var gaussianScore = gaussianSuite.Score(model, cancellationToken);
-                    var fgsmScore = fgsmSuite.Score(model, cancellationToken);
-                    var attackScores = ScoreAttacks(attackSuites, whiteBox, fgsmScore, model, cancellationToken);
-                    var row = new StudyRow(
-                        run.Key, study, design.Question, architecture, run.Point.Id, run.Point.Index, run.Seed, run.Repetition,
-                        run.Point.GaussianLevel, run.Point.FgsmLevel, run.Point.ClassImbalance, run.Point.LabelDisturbance,
-                        set.Report.ClassImbalance, set.Report.LabelDisturbance, set.Images.Count, report.Epochs, report.StopReason.ToString(),
-                        report.FinalLoss, report.TrainingAccuracy, cleanScore.Accuracy, [.. levels],
-                        [.. gaussianScore.Levels.Select(l => l.Accuracy)], [.. fgsmScore.Levels.Select(l => l.Accuracy)],
-                        gaussianScore.MeanAccuracy, fgsmScore.MeanAccuracy, report.Duration.TotalSeconds, runClock.Elapsed.TotalSeconds,
-                        DateTimeOffset.UtcNow, JsonSerializer.Serialize(report, _json))
-                    {
-                        Attacks = attackScores,
-                    };
-                    store.Add(row);
-                    completed++;
-                    finished++;
-                    sessionRunTimes.Add(runClock.Elapsed.TotalSeconds);
-                    LogRow(run.Key, row.TrainingAccuracy, row.CleanAccuracy, row.GaussianMeanAccuracy, row.FgsmMeanAccuracy, runClock.Elapsed.TotalSeconds);
-                    Report(progress, new StudyProgress(StudyStage.RunFinished, study, architecture, number, runs.Count, run.Point.Id, run.Seed, report.Epochs, design.MaxEpochs, finished, clock.Elapsed, Eta(),
-                        string.Create(CultureInfo.InvariantCulture,
-                            $"{label}: stored; test {row.CleanAccuracy:P2}, MNIST-C {row.GaussianMeanAccuracy:P2}, MNIST-A {row.FgsmMeanAccuracy:P2}, {runClock.Elapsed.TotalSeconds:F1} s")));
-                }
-                finally
-                {
-                    own?.Dispose();
-                }
-            }
+            session.Report(StudyStage.Scoring, prepared.Architecture, number, run, report.Epochs, $"{label}: scoring");
+            var cleanScore = prepared.CleanSuite.Score(model, cancellationToken);
+            var gaussianScore = prepared.GaussianSuite.Score(model, cancellationToken);
+            var fgsmScore = prepared.FgsmSuite.Score(model, cancellationToken);
+            var attackScores = ScoreAttacks(prepared.AttackSuites, plan.WhiteBoxFgsm, fgsmScore, model, cancellationToken);
+            return StudyRow.FromParts(run, set.Report, set.Images.Count, set.Images.ClassCount, report, JsonSerializer.Serialize(report, _json),
+                cleanScore, gaussianScore, fgsmScore, attackScores, runClock.Elapsed.TotalSeconds, DateTimeOffset.UtcNow);
         }
-
-        var summary = new StudyRunSummary(study, runs.Count, skipped, completed, trained, loaded, cache.BuildCount, cache.LoadCount, clock.Elapsed);
-        LogDone(study, completed, skipped, clock.Elapsed.TotalSeconds);
-        return summary;
+        finally
+        {
+            own?.Dispose();
+        }
     }
+
+    private static string Label(StudyPlan plan, DesignRun run, int number) =>
+        string.Create(CultureInfo.InvariantCulture, $"[{number}/{plan.Runs.Count}] {run.Point.Id} {run.Architecture} s{run.Seed}");
 
     private static List<StudyAttack> CheckAttacks(StudyRunOptions options)
     {
@@ -326,7 +331,7 @@ public sealed partial class StudyRunner
         return suites;
     }
 
-    private static AttackScore[] ScoreAttacks(List<(StudyAttack Attack, IRobustnessBenchmark? Suite)> suites, bool whiteBoxFgsm, BenchmarkResult mnistA, ImageClassifier model, CancellationToken cancellationToken)
+    private static AttackScore[] ScoreAttacks(IReadOnlyList<(StudyAttack Attack, IRobustnessBenchmark? Suite)> suites, bool whiteBoxFgsm, BenchmarkResult mnistA, ImageClassifier model, CancellationToken cancellationToken)
     {
         var scores = new AttackScore[suites.Count];
         for (int i = 0; i < suites.Count; i++)
@@ -458,6 +463,9 @@ public sealed partial class StudyRunner
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Removed the temporary {Path} left by an interrupted run")]
     private partial void LogTempRemoved(string path);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "{Key}: training accuracy {Training:P1} is near chance (below {Threshold:P1}); the row is stored and flagged")]
+    private partial void LogNearChance(string key, double training, double threshold);
 
     /// <summary>Forwards epochs synchronously (System.Progress would post to the thread pool and reorder reports).</summary>
     private sealed class Progress(Action<EpochSummary> report) : IProgress<EpochSummary>

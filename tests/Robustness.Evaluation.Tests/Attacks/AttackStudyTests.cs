@@ -15,7 +15,7 @@ public sealed class AttackStudyTests
 {
     private static readonly double[] _levels = [1, 2, 3];
 
-    private static StudyRunner CpuRunner() => StudyRunner.CreateDefault(new ModelOptions { Device = "cpu", Threads = EvaluationTestData.Threads });
+    private static StudyRunner CpuRunner() => EvaluationTestData.CpuRunner();
 
     private static StudyDesign SmallDesign() => StudyDesign.Scaled(ResearchQuestion.Rq2, perClassTrain: 60, perClassTest: 20, levels: [0, 3], maxEpochs: 2, imagesPerClass: 20) with { Name = "attacks" };
 
@@ -124,7 +124,7 @@ public sealed class AttackStudyTests
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "ALTER TABLE rows DROP COLUMN attacks_json; PRAGMA user_version = 1;";
+            command.CommandText = "ALTER TABLE rows DROP COLUMN attacks_json; ALTER TABLE rows DROP COLUMN class_count; PRAGMA user_version = 1;";
             command.ExecuteNonQuery();
         }
 
@@ -132,6 +132,7 @@ public sealed class AttackStudyTests
         using (var store = SqliteResultStore.Open(path))
         {
             Assert.That(store.Rows().Single().Attacks, Is.Empty);
+            Assert.That(store.Rows().Single().ClassCount, Is.EqualTo(10), "schema 3 reads old rows as ten-class data");
             Assert.That(store.Add(row), Is.True);
             Assert.That(store.Rows()[1].Attacks.Single().Accuracies, Is.EqualTo(new[] { 0.5, 0.2, 0.0 }));
         }
@@ -140,7 +141,7 @@ public sealed class AttackStudyTests
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version;";
-        Assert.That(Convert.ToInt32(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(SqliteResultStore.SchemaVersion).And.EqualTo(2));
+        Assert.That(Convert.ToInt32(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(SqliteResultStore.SchemaVersion).And.EqualTo(3));
     }
 
     [Test]
@@ -166,7 +167,7 @@ public sealed class AttackStudyTests
         Assert.That(back.Attacks[1].MeanAccuracy, Is.EqualTo(1.0 / 3), "exact doubles");
         using var csv = new StringWriter();
         store.ExportCsv(csv);
-        Assert.That(csv.ToString().Split('\n')[0], Does.EndWith(",attacks_json"));
+        Assert.That(csv.ToString().Split('\n')[0], Does.EndWith(",attacks_json,class_count,near_chance"));
         Assert.That(csv.ToString(), Does.Contain("\"\"medianMinimalDistance\"\":\"\"Infinity\"\""));
         using var json = new StringWriter();
         store.ExportJson(json);

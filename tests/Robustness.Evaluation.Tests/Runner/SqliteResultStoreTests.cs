@@ -81,10 +81,11 @@ public sealed class SqliteResultStoreTests
         string[] lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(3), "header + 2 rows (the report's line break is inside quotes)");
         string[] header = lines[0].Split(',');
-        Assert.That(header, Has.Length.EqualTo(30));
+        Assert.That(header, Has.Length.EqualTo(32));
         Assert.That(header[0], Is.EqualTo("key"));
-        Assert.That(header[^1], Is.EqualTo("attacks_json"), "schema 2 adds the attack columns last");
-        Assert.That(lines[1], Does.EndWith(",[]"), "a row without attack columns");
+        Assert.That(header[^3], Is.EqualTo("attacks_json"), "schema 2 adds the attack columns");
+        Assert.That(header[^2..], Is.EqualTo(new[] { "class_count", "near_chance" }), "schema 3 the class count; the export adds the near-chance flag");
+        Assert.That(lines[1], Does.EndWith(",[],10,false"), "a row without attack columns, ten classes, not near chance");
         Assert.That(lines[1], Does.StartWith("st/lenet5/rq2-clean/s7,st,2,lenet5,rq2-clean,0,7,0,0,2.5,,0.1,"));
         Assert.That(lines[2], Does.Contain(",0.3,0.1,"), "CI 0.3 then LD 0.1");
         Assert.That(lines[1], Does.Contain("\"[0.5,1,1.5]\""), "lists as quoted JSON");
@@ -141,5 +142,53 @@ public sealed class SqliteResultStoreTests
         Assert.That(command.ExecuteScalar(), Is.EqualTo("wal"));
         command.CommandText = "SELECT count(*) FROM rows;";
         Assert.That(command.ExecuteScalar(), Is.EqualTo(1L));
+    }
+
+    [Test]
+    public void OpenReadOnly_ReadsAStore_AndNeverWritesIt()
+    {
+        using var temp = new TempFolder();
+        string path = temp.Combine("store.db");
+        using (var store = SqliteResultStore.Open(path))
+        {
+            store.Add(Row("rq2-f2", 1, 3) with { ClassCount = 4 });
+        }
+
+        byte[] before = File.ReadAllBytes(path);
+        using (var store = SqliteResultStore.OpenReadOnly(path))
+        {
+            Assert.That(store.Rows().Single().ClassCount, Is.EqualTo(4));
+            Assert.That(() => store.Add(Row("rq2-f4", 2, 3)), Throws.InvalidOperationException.With.Message.Contains("read-only"));
+            Assert.That(store.IntegrityCheck(), Is.EqualTo(new[] { "ok" }));
+        }
+
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(before));
+    }
+
+    [TestCase(0)]
+    [TestCase(1)]
+    public void OpenReadOnly_RefusesAFileThatIsNoStore_ByName_AndLeavesItAlone(int kind)
+    {
+        using var temp = new TempFolder();
+        string path = temp.Combine("other.db");
+        if (kind == 0)
+        {
+            File.WriteAllBytes(path, []);
+        }
+        else
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE notes (text TEXT);";
+            command.ExecuteNonQuery();
+        }
+
+        byte[] before = File.ReadAllBytes(path);
+        Assert.That(() => SqliteResultStore.OpenReadOnly(path), Throws.TypeOf<InvalidDataException>().With.Message.StartsWith(path).And.Message.Contains("expected a study result store"));
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(before), "not one byte changed");
+        Assert.That(Directory.GetFiles(temp.Path), Is.EqualTo(new[] { path }), "no -wal or -shm beside it");
+        Assert.That(() => SqliteResultStore.OpenReadOnly(temp.Combine("absent.db")), Throws.TypeOf<FileNotFoundException>());
+        Assert.That(File.Exists(temp.Combine("absent.db")), Is.False);
     }
 }

@@ -10,7 +10,7 @@ namespace Robustness.Evaluation.Tests.Runner;
 
 public sealed class StudyRunnerTests
 {
-    private static StudyRunner CpuRunner() => StudyRunner.CreateDefault(new ModelOptions { Device = "cpu", Threads = EvaluationTestData.Threads });
+    private static StudyRunner CpuRunner() => EvaluationTestData.CpuRunner();
 
     private static StudyDesign SmallDesign() => StudyDesign.Scaled(ResearchQuestion.Rq2, perClassTrain: 60, perClassTest: 20, levels: [0, 3], maxEpochs: 2, imagesPerClass: 20)
         .WithRepetitions(2, 5) with { Name = "small" };
