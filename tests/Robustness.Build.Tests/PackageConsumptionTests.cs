@@ -154,24 +154,15 @@ public sealed class PackageConsumptionTests
 
     private static (int Exit, string Log) Run(string output, IReadOnlyDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = output };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = output };
         start.ArgumentList.Add(Path.Combine(output, "Consumer.dll"));
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        Task<string> text = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(300)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the consumer ran over 300 s");
-        }
-
-        process.WaitForExit();
-        return (process.ExitCode, text.Result + error.Result);
+        var (exit, text, error) = Robustness.Tests.Shared.ChildProcess.Run(start, TimeSpan.FromSeconds(300), "the consumer");
+        return (exit, text + error);
     }
 
     private string WriteSolutionFilter()
@@ -266,13 +257,7 @@ public sealed class PackageConsumptionTests
 
     private static (int Exit, string Log) Dotnet(string workingDirectory, int timeoutSeconds, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -280,16 +265,7 @@ public sealed class PackageConsumptionTests
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', arguments)} ran over {timeoutSeconds} s:\n{output.Result}{error.Result}");
-        }
-
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
+        var (exit, output, error) = Robustness.Tests.Shared.ChildProcess.Run(start, TimeSpan.FromSeconds(timeoutSeconds), "dotnet " + string.Join(' ', arguments));
+        return (exit, output + error);
     }
 }

@@ -62,7 +62,7 @@ public sealed class ReadmeSnippetTests
     {
         string dll = Path.Combine(TestData.RepositoryRoot, "samples", "Robustness.Sample", "bin", "Release", "net10.0", "Robustness.Sample.dll");
         Assert.That(File.Exists(dll), Is.True, $"{dll}: build the solution in Release first");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(dll);
         if (mnistFolder is not null)
         {
@@ -77,17 +77,8 @@ public sealed class ReadmeSnippetTests
             start.Environment["XDG_CACHE_HOME"] = Path.Combine(isolatedHome, "cache");
         }
 
-        using var process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("the sample ran over 5 minutes");
-        }
-
-        process.WaitForExit();
-        TestContext.Out.WriteLine(output.Result + error.Result);
-        return (process.ExitCode, output.Result + error.Result);
+        var (exit, output, error) = ChildProcess.Run(start, TimeSpan.FromMinutes(5), "the sample");
+        TestContext.Out.WriteLine(output + error);
+        return (exit, output + error);
     }
 }

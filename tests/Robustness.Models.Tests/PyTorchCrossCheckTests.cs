@@ -141,24 +141,15 @@ public sealed class PyTorchCrossCheckTests
     private void RunPython(string folder, params string[] arguments)
     {
         string script = Path.Combine(TestData.RepositoryRoot, "benchmarks", "pytorch", "crosscheck.py");
-        var start = new ProcessStartInfo(_python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
+        var start = new ProcessStartInfo(_python) { WorkingDirectory = folder };
         start.ArgumentList.Add(script);
         foreach (string a in arguments)
         {
             start.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("crosscheck.py ran over 5 minutes");
-        }
-
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, output.Result + error.Result);
+        var (exit, output, error) = ChildProcess.Run(start, TimeSpan.FromMinutes(5), "crosscheck.py");
+        Assert.That(exit, Is.Zero, output + error);
     }
 
     private static string? FindPythonWithTorch()

@@ -90,6 +90,36 @@ public sealed class StudyAnalyzer
         return [.. StudyQuestion.For(question).Factors.Select(f => StudyQuestion.Value(row, f))];
     }
 
+    /// <summary>Analyses one study of a question as a store holds it.</summary>
+    /// <param name="store">The store (open it with <see cref="SqliteResultStore.OpenReadOnly"/> to read without changing it).</param>
+    /// <param name="question">The research question.</param>
+    /// <param name="study">The study's name; needed when the store holds several studies of the question.</param>
+    /// <returns>The study's table.</returns>
+    /// <exception cref="InvalidDataException">The store holds no rows of the question (or of the named study); the message says what it holds.</exception>
+    /// <exception cref="ArgumentException">Several studies of the question and no name.</exception>
+    public StudyTable Analyze(IResultStore store, ResearchQuestion question, string? study = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        List<StudyRow> rows = [.. store.Rows(study).Where(r => r.Question == question)];
+        if (rows.Count == 0)
+        {
+            var present = store.Rows().Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Study} (RQ{(int)r.Question})")).Distinct().Order(StringComparer.Ordinal).ToList();
+            string what = study is null
+                ? string.Create(CultureInfo.InvariantCulture, $"no rows of RQ{(int)question}")
+                : string.Create(CultureInfo.InvariantCulture, $"no rows of RQ{(int)question} in study '{study}'");
+            throw new InvalidDataException($"{store.Path}: {what}; the store holds {(present.Count == 0 ? "no rows" : string.Join(", ", present))}.");
+        }
+
+        var studies = rows.Select(r => r.Study).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (studies.Count > 1)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{store.Path} holds {studies.Count} studies of RQ{(int)question} ({string.Join(", ", studies)}); choose one with --study."));
+        }
+
+        return Analyze(rows);
+    }
+
     /// <summary>Analyses the rows of one study.</summary>
     /// <param name="rows">The rows; all of one study and one research question, at least one.</param>
     /// <returns>The study's table.</returns>
