@@ -37,6 +37,51 @@ internal static class CliOptions
         return rq;
     }
 
+    /// <summary>The values of <c>--p</c>.</summary>
+    private static readonly string[] _pValueRules = ["auto", "exact", "t"];
+
+    /// <summary>
+    /// <c>--p exact|t|auto</c> (default auto): the p-value rule of Spearman and Kendall (<see cref="Statistics.PValueRule"/>);
+    /// any other value is a usage error (exit 2).
+    /// </summary>
+    public static Option<string> PValues()
+    {
+        var option = new Option<string>("--p")
+        {
+            Description = "p-value of Spearman (and Kendall): auto = exact permutation p for n <= 10 without ties (Kendall: SciPy's rule), else the approximation; exact = always exact (Spearman n <= 10); t = SciPy's t approximation (Kendall: normal). Pearson's p is always t.",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.AcceptOnlyFromAmong(_pValueRules);
+        return option;
+    }
+
+    /// <summary>Maps a value of <c>--p</c> to its rule: <c>exact</c> to Exact, <c>t</c> to Asymptotic, anything else (auto) to Auto.</summary>
+    public static Statistics.PValueRule ReadPValues(string? value) => value switch
+    {
+        "exact" => Statistics.PValueRule.Exact,
+        "t" => Statistics.PValueRule.Asymptotic,
+        _ => Statistics.PValueRule.Auto,
+    };
+
+    /// <summary>
+    /// Runs an analysis under <c>--p exact</c>, turning the library's refusal (too many points, ties for Kendall) into a
+    /// message that names the option and its alternatives.
+    /// </summary>
+    public static T WithPValues<T>(Statistics.PValueRule rule, Func<T> analysis)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        try
+        {
+            return analysis();
+        }
+        catch (ArgumentException e) when (rule == Statistics.PValueRule.Exact && e.ParamName is "rule" or "x" or "y")
+        {
+            string reason = CliContext.OneLine(e.Message.Split(" (Parameter", 2)[0]);
+            reason = reason.Replace(" Use the Auto or Asymptotic rule.", "", StringComparison.Ordinal);
+            throw new ArgumentException($"--p exact: {reason} Use --p auto or --p t.", e);
+        }
+    }
+
     /// <summary><c>--attacks LIST</c>: attack columns beyond MNIST-A; an unknown or repeated name is a usage error (exit 2).</summary>
     public static Option<string?> Attacks()
     {

@@ -2,14 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Robustness.Evaluation.Analysis;
 using Robustness.Statistics;
 
 namespace Robustness.Cli;
 
 /// <summary>
-/// <c>robustness stats correlate --csv FILE --y COL --x COL[,COL...] [--method pearson|spearman|kendall|multiple] [--json]</c>:
+/// <c>robustness stats correlate --csv FILE --y COL --x COL[,COL...] [--method pearson|spearman|kendall|multiple] [--p exact|t|auto] [--json]</c>:
 /// correlation of a CSV column with one or more others. With one --x the default method is spearman (the paper's),
-/// with several it is multiple. Output numbers are invariant-culture, shortest round-trip ("R") doubles.
+/// with several it is multiple. The p of spearman and kendall follows <c>--p</c> (<see cref="PValueRule"/>). Output numbers
+/// are invariant-culture, shortest round-trip ("R") doubles; text never prints p = 0 (<see cref="CorrelationStrengths.FormatPValue"/>).
 /// </summary>
 internal static class StatsCommands
 {
@@ -40,14 +42,16 @@ internal static class StatsCommands
         method.AcceptOnlyFromAmong(_methods);
         var json = new Option<bool>("--json")
         {
-            Description = "Print one JSON object: {method,n,r,p}, or {method,n,k,R,R2,adjR2,F,df1,df2,p} for multiple.",
+            Description = "Print one JSON object: {method,n,r,p,pMethod} (pMethod: exact, t or normal), or {method,n,k,R,R2,adjR2,F,df1,df2,p} for multiple.",
         };
+        var pValues = CliOptions.PValues();
 
         var correlate = new Command("correlate", "Correlate a CSV column with one column (Pearson, Spearman, Kendall) or several (multiple correlation R of an OLS fit).");
         correlate.Options.Add(csv);
         correlate.Options.Add(y);
         correlate.Options.Add(x);
         correlate.Options.Add(method);
+        correlate.Options.Add(pValues);
         correlate.Options.Add(json);
         correlate.SetAction(parsed => context.Execute(parsed, () =>
         {
@@ -57,6 +61,7 @@ internal static class StatsCommands
                 parsed.GetValue(y)!,
                 parsed.GetValue(x)!,
                 parsed.GetValue(method),
+                CliOptions.ReadPValues(parsed.GetValue(pValues)),
                 parsed.GetValue(json));
             return RobustnessCli.Success;
         }));
@@ -66,7 +71,7 @@ internal static class StatsCommands
         return stats;
     }
 
-    private static void Correlate(TextWriter output, FileInfo file, string yColumn, string xColumns, string? method, bool json)
+    private static void Correlate(TextWriter output, FileInfo file, string yColumn, string xColumns, string? method, PValueRule rule, bool json)
     {
         string[] xs = [.. xColumns.Split(',').Select(c => c.Trim())];
         if (xs.Any(string.IsNullOrEmpty))
@@ -78,6 +83,11 @@ internal static class StatsCommands
         if (chosen != "multiple" && xs.Length != 1)
         {
             throw new ArgumentException($"--method {chosen} correlates one --x column but {xs.Length} were given ({xColumns}); use --method multiple.");
+        }
+
+        if (rule == PValueRule.Exact && chosen is "pearson" or "multiple")
+        {
+            throw new ArgumentException($"--p exact applies to spearman and kendall; the p of {chosen} is always {(chosen == "pearson" ? "Student t" : "the F test")}.");
         }
 
         string path = file.FullName;
@@ -110,7 +120,7 @@ internal static class StatsCommands
             "kendall" => CorrelationMethod.Kendall,
             _ => CorrelationMethod.Spearman,
         };
-        CorrelationResult result = analyzer.Correlate(m, columns[1], yValues);
+        CorrelationResult result = CliOptions.WithPValues(rule, () => analyzer.Correlate(m, columns[1], yValues, rule));
         EnsureDefined(result.Status, path, yColumn, xs);
         WriteCorrelation(output, chosen, result, json);
     }
@@ -138,8 +148,7 @@ internal static class StatsCommands
             {
                 w.WriteString("method", method);
                 w.WriteNumber("n", result.N);
-                Number(w, "r", result.Coefficient);
-                Number(w, "p", result.PValue);
+                StudyTableWriter.WriteCorrelationFields(w, result);
             }));
             return;
         }
@@ -147,7 +156,7 @@ internal static class StatsCommands
         output.WriteLine($"method       {method}");
         output.WriteLine($"n            {result.N}");
         output.WriteLine($"r            {R(result.Coefficient)}");
-        output.WriteLine($"p            {R(result.PValue)} ({PValueText(result.PValueMethod)})");
+        output.WriteLine($"p            {P(result.PValue)} ({result.PValueMethodName}: {PValueText(result.PValueMethod)})");
         output.WriteLine($"strength     {StrengthText(result.Strength)}");
         output.WriteLine($"significant  {(result.IsSignificant() ? "yes" : "no")} (p < {R(CorrelationStrengths.DefaultAlpha)})");
     }
@@ -159,15 +168,7 @@ internal static class StatsCommands
             output.WriteLine(Json(w =>
             {
                 w.WriteString("method", "multiple");
-                w.WriteNumber("n", fit.N);
-                w.WriteNumber("k", fit.K);
-                Number(w, "R", fit.R);
-                Number(w, "R2", fit.RSquared);
-                Number(w, "adjR2", fit.AdjustedRSquared);
-                Number(w, "F", fit.FStatistic);
-                w.WriteNumber("df1", fit.Df1);
-                w.WriteNumber("df2", fit.Df2);
-                Number(w, "p", fit.PValue);
+                StudyTableWriter.WriteRegressionFields(w, fit);
             }));
             return;
         }
@@ -179,13 +180,13 @@ internal static class StatsCommands
         output.WriteLine($"R2           {R(fit.RSquared)}");
         output.WriteLine($"adjR2        {R(fit.AdjustedRSquared)}");
         output.WriteLine($"F            {R(fit.FStatistic)} on {fit.Df1} and {fit.Df2} DF");
-        output.WriteLine($"p            {R(fit.PValue)}");
+        output.WriteLine($"p            {P(fit.PValue)} (F test)");
         output.WriteLine($"strength     {StrengthText(fit.Strength)}");
         output.WriteLine($"significant  {(fit.IsSignificant() ? "yes" : "no")} (p < {R(CorrelationStrengths.DefaultAlpha)})");
         output.WriteLine("coefficients estimate std.error t p");
         foreach (RegressionCoefficient c in fit.Coefficients)
         {
-            output.WriteLine($"  {c.Name} {R(c.Estimate)} {R(c.StandardError)} {R(c.TValue)} {R(c.PValue)}");
+            output.WriteLine($"  {c.Name} {R(c.Estimate)} {R(c.StandardError)} {R(c.TValue)} {P(c.PValue)}");
         }
     }
 
@@ -202,25 +203,16 @@ internal static class StatsCommands
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary>Shortest round-trip number; JSON has no NaN or infinity, so those are written as null.</summary>
-    private static void Number(Utf8JsonWriter writer, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(name, value);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
-    }
-
     private static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A p-value in full (round-trip) precision, or the bound <c>&lt; 1e-16</c>: never p = 0.</summary>
+    private static string P(double value) => CorrelationStrengths.FormatPValue(value, "R");
 
     private static string PValueText(PValueMethod method) => method switch
     {
-        PValueMethod.StudentT => "two-sided, Student t",
-        PValueMethod.KendallExact => "two-sided, exact",
+        PValueMethod.StudentT => "two-sided, Student t approximation",
+        PValueMethod.ExactPermutation => "two-sided, exact permutation p over all n! pairings",
+        PValueMethod.KendallExact => "two-sided, exact null distribution",
         PValueMethod.Normal => "two-sided, normal approximation",
         _ => "two-sided",
     };

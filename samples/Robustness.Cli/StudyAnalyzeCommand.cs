@@ -4,12 +4,13 @@ using Microsoft.Data.Sqlite;
 using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
+using Robustness.Statistics;
 
 namespace Robustness.Cli;
 
 /// <summary>
-/// <c>robustness study analyze --rq N --store FILE [--study NAME] [--json]</c>: the paper's table of one research
-/// question (docs/evaluation.md, "Analysis") from the rows of a result store.
+/// <c>robustness study analyze --rq N --store FILE [--study NAME] [--p exact|t|auto] [--json]</c>: the paper's table of one
+/// research question (docs/evaluation.md, "Analysis") from the rows of a result store.
 /// </summary>
 internal static class StudyAnalyzeCommand
 {
@@ -21,21 +22,22 @@ internal static class StudyAnalyzeCommand
         var store = new Option<string>("--store") { Description = "The SQLite result store written by 'study run'.", Required = true };
         var study = new Option<string?>("--study") { Description = "The study's name (needed when the store holds several studies of the question)." };
         var json = new Option<bool>("--json") { Description = "Print the table as one JSON object (NaN and infinities as null)." };
+        var pValues = CliOptions.PValues();
         var analyze = new Command("analyze", "Print a research question's table (Spearman/Pearson r and p, mean and variance; RQ2 by segments; multiple R for RQ5/RQ6) from a result store.")
         {
-            rq, store, study, json,
+            rq, store, study, pValues, json,
         };
         analyze.SetAction(parsed => context.Execute(parsed, () =>
         {
-            StudyTable table = Analyze(parsed.GetValue(store)!, (ResearchQuestion)parsed.GetValue(rq), parsed.GetValue(study));
+            StudyTable table = Analyze(parsed.GetValue(store)!, (ResearchQuestion)parsed.GetValue(rq), parsed.GetValue(study), CliOptions.ReadPValues(parsed.GetValue(pValues)));
             context.Output.Write(parsed.GetValue(json) ? StudyTableWriter.ToJson(table) + Environment.NewLine : StudyTableWriter.ToText(table));
             return RobustnessCli.Success;
         }));
         return analyze;
     }
 
-    /// <summary>Reads the rows of one study of <paramref name="question"/> from the store and analyses them.</summary>
-    internal static StudyTable Analyze(string storePath, ResearchQuestion question, string? studyName)
+    /// <summary>Reads the rows of one study of <paramref name="question"/> from the store and analyses them (Spearman p by <paramref name="pValues"/>).</summary>
+    internal static StudyTable Analyze(string storePath, ResearchQuestion question, string? studyName, PValueRule pValues = PValueRule.Auto)
     {
         string path = Path.GetFullPath(storePath);
         if (!File.Exists(path))
@@ -65,7 +67,8 @@ internal static class StudyAnalyzeCommand
                 $"{path} holds {studies.Count} studies of RQ{(int)question} ({string.Join(", ", studies)}); choose one with --study."));
         }
 
-        return new StudyAnalyzer().Analyze(rows);
+        var analyzer = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: pValues));
+        return CliOptions.WithPValues(pValues, () => analyzer.Analyze(rows));
     }
 
     /// <summary>Checks, read-only, that the file is a SQLite database with the result store's row table (so that analysing never adds tables to another database).</summary>

@@ -6,7 +6,7 @@ using Robustness.Evaluation.Designs;
 namespace Robustness.Cli;
 
 /// <summary>
-/// <c>robustness study report --rq N --store FILE --out DIR [--study NAME]</c>: report.md with the paper-style table of one
+/// <c>robustness study report --rq N --store FILE --out DIR [--study NAME] [--p exact|t|auto]</c>: report.md with the paper-style table of one
 /// research question, CSV files and PNG/SVG figures (docs/reports.md).
 /// </summary>
 internal static class StudyReportCommand
@@ -19,13 +19,15 @@ internal static class StudyReportCommand
         var store = new Option<string>("--store") { Description = "The SQLite result store written by 'study run'.", Required = true };
         var outDir = new Option<string>("--out") { Description = "The report folder (created when absent; report.md, *.csv and figures/ are overwritten).", Required = true };
         var study = new Option<string?>("--study") { Description = "The study's name (needed when the store holds several studies of the question)." };
+        var pValues = CliOptions.PValues();
         var report = new Command("report", "Write report.md (the paper-style table: r, p, mean, variance, strength; RQ2 segments; R, F, p for RQ5/RQ6), CSV files and PNG/SVG figures for one research question.")
         {
-            rq, store, outDir, study,
+            rq, store, outDir, study, pValues,
         };
         report.SetAction(parsed => context.Execute(parsed, () =>
         {
-            ReportFiles files = StudyReport.Write(parsed.GetValue(store)!, (ResearchQuestion)parsed.GetValue(rq), parsed.GetValue(study), parsed.GetValue(outDir)!);
+            ReportFiles files = StudyReport.Write(parsed.GetValue(store)!, (ResearchQuestion)parsed.GetValue(rq), parsed.GetValue(study), parsed.GetValue(outDir)!,
+                pValues: CliOptions.ReadPValues(parsed.GetValue(pValues)));
             Print(context, files);
             return RobustnessCli.Success;
         }));

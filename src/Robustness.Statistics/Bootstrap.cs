@@ -63,7 +63,7 @@ public static class CorrelationBootstrap
         }
 
         var analyzer = new CorrelationAnalyzer();
-        double estimate = analyzer.Correlate(method, xs, ys).Coefficient;
+        double estimate = analyzer.Correlate(method, xs, ys, PValueRule.Asymptotic).Coefficient;
         if (double.IsNaN(estimate))
         {
             return new BootstrapInterval(method, estimate, confidence, double.NaN, double.NaN, double.NaN, double.NaN, resamples, resamples, seed);
@@ -83,7 +83,7 @@ public static class CorrelationBootstrap
                 by[i] = ys[j];
             }
 
-            double r = analyzer.Correlate(method, bx, by).Coefficient;
+            double r = analyzer.Correlate(method, bx, by, PValueRule.Asymptotic).Coefficient;
             if (!double.IsNaN(r))
             {
                 values.Add(r);
@@ -139,7 +139,7 @@ public static class CorrelationBootstrap
                 }
             }
 
-            jack[leave] = analyzer.Correlate(method, jx, jy).Coefficient;
+            jack[leave] = analyzer.Correlate(method, jx, jy, PValueRule.Asymptotic).Coefficient;
             if (double.IsNaN(jack[leave]))
             {
                 return (double.NaN, double.NaN);

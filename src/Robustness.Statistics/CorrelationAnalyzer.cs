@@ -5,8 +5,17 @@ namespace Robustness.Statistics;
 /// <summary>The library's <see cref="ICorrelationAnalyzer"/>; stateless and thread-safe.</summary>
 public sealed class CorrelationAnalyzer : ICorrelationAnalyzer
 {
-    /// <summary>Largest n for <see cref="SpearmanPValueMethod.ExactPermutation"/> (10! = 3,628,800 pairings).</summary>
+    /// <summary>
+    /// Largest n for Spearman's exact permutation p (<see cref="PValueRule.Exact"/>, and <see cref="PValueRule.Auto"/>
+    /// without ties): 10! = 3,628,800 pairings.
+    /// </summary>
     public const int MaxExactPermutationN = 10;
+
+    /// <summary>
+    /// Largest n for Kendall's exact null distribution under <see cref="PValueRule.Exact"/>: n! must be a finite double
+    /// (171! is not). <see cref="PValueRule.Auto"/> takes it only for n &lt;= 33 (or at most one discordant or concordant pair), as SciPy does.
+    /// </summary>
+    public const int MaxExactKendallN = KendallTau.ExactLargestN;
 
     /// <inheritdoc />
     public CorrelationResult Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
@@ -22,13 +31,14 @@ public sealed class CorrelationAnalyzer : ICorrelationAnalyzer
     }
 
     /// <inheritdoc />
-    public CorrelationResult Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y, SpearmanPValueMethod pValueMethod = SpearmanPValueMethod.TDistribution)
+    public CorrelationResult Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y, PValueRule rule = PValueRule.Auto)
     {
+        CheckRule(rule);
         (double[] xs, double[] ys) = Pair(x, y);
-        if (pValueMethod == SpearmanPValueMethod.ExactPermutation && xs.Length > MaxExactPermutationN)
+        if (rule == PValueRule.Exact && xs.Length > MaxExactPermutationN)
         {
-            throw new ArgumentOutOfRangeException(nameof(pValueMethod), pValueMethod,
-                $"The exact permutation p-value enumerates n! pairings and allows n <= {MaxExactPermutationN}; n is {xs.Length}. Use SpearmanPValueMethod.TDistribution.");
+            throw new ArgumentOutOfRangeException(nameof(rule), rule,
+                $"The exact permutation p-value of Spearman's rho enumerates all n! pairings and allows n <= {MaxExactPermutationN}; n is {xs.Length}. Use the Auto or Asymptotic rule.");
         }
 
         if (Undefined(CorrelationMethod.Spearman, xs, ys) is { } undefined)
@@ -39,7 +49,9 @@ public sealed class CorrelationAnalyzer : ICorrelationAnalyzer
         double[] rx = Ranks.Average(xs);
         double[] ry = Ranks.Average(ys);
         double rho = PerfectRankAgreement(rx, ry) ?? CorrCoef(rx, ry);
-        if (pValueMethod == SpearmanPValueMethod.ExactPermutation)
+        bool exact = rule == PValueRule.Exact
+            || (rule == PValueRule.Auto && xs.Length <= MaxExactPermutationN && !Inputs.HasTies(xs) && !Inputs.HasTies(ys));
+        if (exact)
         {
             return new CorrelationResult(CorrelationMethod.Spearman, xs.Length, rho, SpearmanExact.TwoSided(rx, ry), PValueMethod.ExactPermutation, CorrelationStatus.Ok);
         }
@@ -51,23 +63,38 @@ public sealed class CorrelationAnalyzer : ICorrelationAnalyzer
     }
 
     /// <inheritdoc />
-    public CorrelationResult Kendall(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    public CorrelationResult Kendall(IReadOnlyList<double> x, IReadOnlyList<double> y, PValueRule rule = PValueRule.Auto)
     {
+        CheckRule(rule);
         (double[] xs, double[] ys) = Pair(x, y);
+        if (rule == PValueRule.Exact && xs.Length > MaxExactKendallN)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule,
+                $"Kendall's exact null distribution needs n! as a double and allows n <= {MaxExactKendallN}; n is {xs.Length}. Use the Auto or Asymptotic rule.");
+        }
+
         if (Undefined(CorrelationMethod.Kendall, xs, ys) is { } undefined)
         {
             return undefined;
         }
 
-        return KendallTau.Compute(xs, ys);
+        if (rule == PValueRule.Exact && (Inputs.HasTies(xs) || Inputs.HasTies(ys)))
+        {
+            string which = Inputs.HasTies(xs) ? nameof(x) : nameof(y);
+            throw new ArgumentException(
+                $"Kendall's exact null distribution holds only without ties, but {which} has tied values. Use the Auto or Asymptotic rule.",
+                which);
+        }
+
+        return KendallTau.Compute(xs, ys, rule);
     }
 
     /// <inheritdoc />
-    public CorrelationResult Correlate(CorrelationMethod method, IReadOnlyList<double> x, IReadOnlyList<double> y) => method switch
+    public CorrelationResult Correlate(CorrelationMethod method, IReadOnlyList<double> x, IReadOnlyList<double> y, PValueRule rule = PValueRule.Auto) => method switch
     {
         CorrelationMethod.Pearson => Pearson(x, y),
-        CorrelationMethod.Spearman => Spearman(x, y),
-        CorrelationMethod.Kendall => Kendall(x, y),
+        CorrelationMethod.Spearman => Spearman(x, y, rule),
+        CorrelationMethod.Kendall => Kendall(x, y, rule),
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Use Pearson, Spearman or Kendall."),
     };
 
@@ -97,7 +124,6 @@ public sealed class CorrelationAnalyzer : ICorrelationAnalyzer
         return Regression.Fit(ys, columns, factorNames);
     }
 
-    /// <summary>Pearson r exactly as SciPy 1.10 computes it: dot(xm / |xm|, ym / |ym|), clipped to [-1, 1].</summary>
     /// <summary>
     /// +1 when the rank vectors are equal, -1 when one is the other reversed (r_x + r_y = n + 1 for
     /// every pair), else null. Rounding in the coefficient would otherwise give 1 - 1e-16 and a tiny
@@ -117,6 +143,7 @@ public sealed class CorrelationAnalyzer : ICorrelationAnalyzer
         return same ? 1.0 : reversed ? -1.0 : null;
     }
 
+    /// <summary>Pearson r exactly as SciPy 1.10 computes it: dot(xm / |xm|, ym / |ym|), clipped to [-1, 1].</summary>
     internal static double PearsonCoefficient(double[] x, double[] y)
     {
         int n = x.Length;
@@ -186,6 +213,14 @@ public sealed class CorrelationAnalyzer : ICorrelationAnalyzer
         return (xs, ys);
     }
 
+    private static void CheckRule(PValueRule rule)
+    {
+        if (rule is not (PValueRule.Auto or PValueRule.Exact or PValueRule.Asymptotic))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule, "Use PValueRule.Auto, Exact or Asymptotic.");
+        }
+    }
+
     private static CorrelationResult? Undefined(CorrelationMethod method, double[] x, double[] y)
     {
         if (x.Length < 3)
@@ -220,13 +255,13 @@ internal static class SpearmanExact
         }
 
         long observed = Dot(a, b);
+        long s = observed;
         long greaterOrEqual = 0;
         long lessOrEqual = 0;
         long total = 0;
         var c = new int[n];
         void Count()
         {
-            long s = Dot(a, b);
             total++;
             if (s >= observed)
             {
@@ -239,6 +274,7 @@ internal static class SpearmanExact
             }
         }
 
+        // Heap's algorithm: every step swaps two entries of b, which changes the dot product by (a_j - a_i)(b_i - b_j).
         Count();
         int i2 = 1;
         while (i2 < n)
@@ -246,6 +282,7 @@ internal static class SpearmanExact
             if (c[i2] < i2)
             {
                 int j = (i2 % 2 == 0) ? 0 : c[i2];
+                s += (a[j] - a[i2]) * (b[i2] - b[j]);
                 (b[j], b[i2]) = (b[i2], b[j]);
                 Count();
                 c[i2]++;

@@ -6,10 +6,10 @@ public enum CorrelationMethod
     /// <summary>Pearson's product-moment r, p-value from Student's t with n - 2 degrees of freedom (SciPy <c>pearsonr</c>).</summary>
     Pearson,
 
-    /// <summary>Spearman's rho: Pearson r of average ranks (SciPy <c>spearmanr</c>).</summary>
+    /// <summary>Spearman's rho: Pearson r of average ranks (SciPy <c>spearmanr</c>); its p-value follows the <see cref="PValueRule"/>.</summary>
     Spearman,
 
-    /// <summary>Kendall's tau-b with SciPy's default <c>method='auto'</c> p-value (SciPy <c>kendalltau</c>).</summary>
+    /// <summary>Kendall's tau-b (SciPy <c>kendalltau</c>); its p-value follows the <see cref="PValueRule"/>.</summary>
     Kendall,
 }
 
@@ -51,18 +51,37 @@ public enum PValueMethod
     FTest,
 }
 
-/// <summary>How the p-value of Spearman's rho is computed.</summary>
-public enum SpearmanPValueMethod
+/// <summary>
+/// Which p-value a rank correlation gets (<see cref="ICorrelationAnalyzer.Spearman"/>, <see cref="ICorrelationAnalyzer.Kendall"/>,
+/// <see cref="ICorrelationAnalyzer.Correlate"/>). Pearson's p is always Student's t, whatever the rule. The result's
+/// <see cref="CorrelationResult.PValueMethod"/> says which p was computed.
+/// </summary>
+public enum PValueRule
 {
-    /// <summary>SciPy's t approximation: t = rho * sqrt((n - 2) / ((1 + rho)(1 - rho))) with n - 2 degrees of freedom.</summary>
-    TDistribution,
+    /// <summary>
+    /// The default, as R's <c>cor.test</c> does it: the exact p where it is cheap and defined, else the approximation.
+    /// Spearman: the exact permutation p when n &lt;= <see cref="CorrelationAnalyzer.MaxExactPermutationN"/> and neither
+    /// series has ties, otherwise SciPy's t approximation. Kendall: SciPy's <c>method='auto'</c> (the exact null
+    /// distribution when neither series has ties and n &lt;= 33 or min(concordant, discordant) &lt;= 1, otherwise the normal
+    /// approximation).
+    /// </summary>
+    Auto,
 
     /// <summary>
-    /// Exact two-sided permutation p-value, enumerating all n! pairings (allowed for n &lt;= 10):
-    /// p = min(1, 2 min(P(rho* &gt;= rho), P(rho* &lt;= rho))), the definition of SciPy's
-    /// <c>permutation_test(..., permutation_type='pairings', alternative='two-sided')</c>. Ties keep their average ranks.
+    /// The exact p-value. Spearman: the two-sided permutation p over all n! pairings,
+    /// p = min(1, 2 min(P(rho* &gt;= rho), P(rho* &lt;= rho))) (SciPy's <c>permutation_test(..., permutation_type='pairings')</c>),
+    /// allowed for n &lt;= <see cref="CorrelationAnalyzer.MaxExactPermutationN"/>; tied values keep their average ranks, which are
+    /// permuted. Kendall: the exact null distribution of the concordant pairs (SciPy's <c>method='exact'</c>), allowed without
+    /// ties and for n &lt;= <see cref="CorrelationAnalyzer.MaxExactKendallN"/>. Anything else throws <see cref="ArgumentException"/>.
     /// </summary>
-    ExactPermutation,
+    Exact,
+
+    /// <summary>
+    /// The large-sample approximation. Spearman: SciPy's <c>spearmanr</c> t = rho sqrt((n - 2) / ((1 + rho)(1 - rho))) with
+    /// n - 2 degrees of freedom (R's <c>cor.test(exact = FALSE)</c>); p = 0 for |rho| = 1. Kendall: the normal approximation
+    /// with the tie-corrected variance (SciPy's <c>method='asymptotic'</c>).
+    /// </summary>
+    Asymptotic,
 }
 
 /// <summary>
@@ -92,11 +111,38 @@ public enum CorrelationStrength
     Significant,
 }
 
-/// <summary>The study's strength labels and significance rule.</summary>
+/// <summary>The study's strength labels, significance rule and the one rule for printing a p-value.</summary>
 public static class CorrelationStrengths
 {
     /// <summary>The default significance level of the study: a correlation is significant when p &lt; 0.05.</summary>
     public const double DefaultAlpha = 0.05;
+
+    /// <summary>
+    /// The smallest p-value printed as a number: below it (an exact 0 from the t approximation at |r| = 1, a perfect
+    /// regression fit, or a tail probability beyond double precision) a p is printed as the bound <c>&lt; 1e-16</c>, never as 0.
+    /// </summary>
+    public const double SmallestPrintedPValue = 1e-16;
+
+    /// <summary>The default format of a printed p-value: 3 significant digits (invariant culture), e.g. <c>0.0167</c>.</summary>
+    public const string DefaultPValueFormat = "G3";
+
+    /// <summary>
+    /// The library's one rule for printing a p-value in text: <c>-</c> for NaN, <c>&lt; 1e-16</c> below
+    /// <see cref="SmallestPrintedPValue"/> (so p = 0 is never printed), otherwise <paramref name="pValue"/> in
+    /// <paramref name="format"/> with the invariant culture.
+    /// </summary>
+    /// <param name="pValue">A p-value in [0, 1], or NaN.</param>
+    /// <param name="format">A .NET numeric format string, e.g. <c>G3</c> (tables, the default) or <c>R</c> (round-trip).</param>
+    /// <returns>The text.</returns>
+    public static string FormatPValue(double pValue, string format = DefaultPValueFormat)
+    {
+        if (double.IsNaN(pValue))
+        {
+            return "-";
+        }
+
+        return pValue < SmallestPrintedPValue ? "< 1e-16" : pValue.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Labels a coefficient (its sign is ignored) by the boundaries documented on <see cref="CorrelationStrength"/>.</summary>
     /// <param name="coefficient">r, rho, tau or R.</param>
@@ -156,6 +202,30 @@ public sealed record CorrelationResult(
     /// <param name="alpha">Significance level (default 0.05).</param>
     /// <returns>True when significant.</returns>
     public bool IsSignificant(double alpha = CorrelationStrengths.DefaultAlpha) => CorrelationStrengths.IsSignificant(PValue, alpha);
+
+    /// <summary>
+    /// The short name of <see cref="PValueMethod"/>, as JSON outputs write it in their <c>pMethod</c> field and text outputs
+    /// label a p: <c>exact</c> (<see cref="PValueMethod.ExactPermutation"/>, <see cref="PValueMethod.KendallExact"/>),
+    /// <c>t</c> (<see cref="PValueMethod.StudentT"/>), <c>normal</c> (<see cref="PValueMethod.Normal"/>),
+    /// <c>F</c> (<see cref="PValueMethod.FTest"/>) or <c>none</c> (no p-value).
+    /// </summary>
+    public string PValueMethodName => PValueMethod switch
+    {
+        PValueMethod.ExactPermutation or PValueMethod.KendallExact => "exact",
+        PValueMethod.StudentT => "t",
+        PValueMethod.Normal => "normal",
+        PValueMethod.FTest => "F",
+        _ => "none",
+    };
+
+    /// <summary>
+    /// The p-value as text outputs print it, labelled with its method: <c>0.0167 (exact)</c>, <c>&lt; 1e-16 (t)</c>
+    /// (<see cref="CorrelationStrengths.FormatPValue"/>), or <c>-</c> when there is no p-value.
+    /// </summary>
+    /// <param name="format">The number format (default 3 significant digits).</param>
+    /// <returns>The text.</returns>
+    public string FormatPValue(string format = CorrelationStrengths.DefaultPValueFormat) =>
+        double.IsNaN(PValue) ? "-" : $"{CorrelationStrengths.FormatPValue(PValue, format)} ({PValueMethodName})";
 }
 
 /// <summary>One coefficient of a least-squares fit, as a row of R's <c>summary(lm)</c> coefficient table.</summary>
@@ -203,4 +273,12 @@ public sealed record RegressionResult(
     /// <param name="alpha">Significance level (default 0.05).</param>
     /// <returns>True when significant.</returns>
     public bool IsSignificant(double alpha = CorrelationStrengths.DefaultAlpha) => CorrelationStrengths.IsSignificant(PValue, alpha);
+
+    /// <summary>
+    /// The F test's p as text outputs print it (<see cref="CorrelationStrengths.FormatPValue"/>): <c>&lt; 1e-16</c> for a
+    /// perfect fit's p = 0, <c>-</c> when undefined.
+    /// </summary>
+    /// <param name="format">The number format (default 3 significant digits).</param>
+    /// <returns>The text.</returns>
+    public string FormatPValue(string format = CorrelationStrengths.DefaultPValueFormat) => CorrelationStrengths.FormatPValue(PValue, format);
 }

@@ -3,6 +3,7 @@ namespace Robustness.Statistics;
 /// <summary>
 /// Correlation analysis of the study, agreeing with SciPy 1.10 (<c>pearsonr</c>, <c>spearmanr</c>, <c>kendalltau</c>)
 /// and R 4.2 (<c>summary(lm)</c>) to about 1e-13 relative (see docs/statistics.md).
+/// The p-value of Spearman and Kendall follows a <see cref="PValueRule"/> (exact for small n without ties by default, as R does).
 /// Degenerate input (fewer than 3 pairs, a constant series) gives a result with NaN and a
 /// <see cref="CorrelationStatus"/> instead of an exception; NaN or infinite values, null and mismatched
 /// lengths throw <see cref="ArgumentException"/> naming the offending argument and index.
@@ -15,29 +16,39 @@ public interface ICorrelationAnalyzer
     /// <returns>The result; p = 0 exactly when |r| rounds to 1.</returns>
     CorrelationResult Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y);
 
-    /// <summary>Spearman's rho (Pearson r of average ranks) and its two-sided p-value.</summary>
+    /// <summary>Spearman's rho (Pearson r of average ranks) and its two-sided p-value by <paramref name="rule"/>.</summary>
     /// <param name="x">First series.</param>
     /// <param name="y">Second series.</param>
-    /// <param name="pValueMethod">SciPy's t approximation (default) or the exact permutation p-value (n &lt;= 10).</param>
-    /// <returns>The result; p = 0 exactly for |rho| = 1 with the t approximation.</returns>
-    CorrelationResult Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y, SpearmanPValueMethod pValueMethod = SpearmanPValueMethod.TDistribution);
+    /// <param name="rule">
+    /// <see cref="PValueRule.Auto"/> (default): the exact permutation p when n &lt;= <see cref="CorrelationAnalyzer.MaxExactPermutationN"/>
+    /// and neither series has ties, else SciPy's t approximation; <see cref="PValueRule.Exact"/>: the permutation p
+    /// (n &lt;= <see cref="CorrelationAnalyzer.MaxExactPermutationN"/>, ties allowed); <see cref="PValueRule.Asymptotic"/>: the t approximation.
+    /// </param>
+    /// <returns>The result; <see cref="CorrelationResult.PValueMethod"/> says which p it has (the t approximation gives p = 0 for |rho| = 1).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PValueRule.Exact"/> with n &gt; <see cref="CorrelationAnalyzer.MaxExactPermutationN"/>.</exception>
+    CorrelationResult Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y, PValueRule rule = PValueRule.Auto);
 
     /// <summary>
-    /// Kendall's tau-b and the p-value of SciPy's default <c>method='auto'</c>: the exact null distribution when
-    /// neither series has ties and (n &lt;= 33 or min(discordant, concordant) &lt;= 1), otherwise the normal
-    /// approximation with the tie-corrected variance. Counts pairs in O(n^2).
+    /// Kendall's tau-b and its two-sided p-value by <paramref name="rule"/>. <see cref="PValueRule.Auto"/> (default) is
+    /// SciPy's <c>method='auto'</c>: the exact null distribution when neither series has ties and (n &lt;= 33 or
+    /// min(discordant, concordant) &lt;= 1), otherwise the normal approximation with the tie-corrected variance.
+    /// <see cref="PValueRule.Exact"/> always takes the exact distribution, <see cref="PValueRule.Asymptotic"/> always the
+    /// normal approximation. Counts pairs in O(n^2).
     /// </summary>
     /// <param name="x">First series.</param>
     /// <param name="y">Second series.</param>
+    /// <param name="rule">Which p-value (default <see cref="PValueRule.Auto"/>).</param>
     /// <returns>The result.</returns>
-    CorrelationResult Kendall(IReadOnlyList<double> x, IReadOnlyList<double> y);
+    /// <exception cref="ArgumentException"><see cref="PValueRule.Exact"/> when a series has ties or n &gt; <see cref="CorrelationAnalyzer.MaxExactKendallN"/>.</exception>
+    CorrelationResult Kendall(IReadOnlyList<double> x, IReadOnlyList<double> y, PValueRule rule = PValueRule.Auto);
 
-    /// <summary>Dispatches to <see cref="Pearson"/>, <see cref="Spearman"/> (t approximation) or <see cref="Kendall"/>.</summary>
+    /// <summary>Dispatches to <see cref="Pearson"/> (which ignores <paramref name="rule"/>: its p is always Student's t), <see cref="Spearman"/> or <see cref="Kendall"/>.</summary>
     /// <param name="method">Which coefficient.</param>
     /// <param name="x">First series.</param>
     /// <param name="y">Second series.</param>
+    /// <param name="rule">The p-value rule of Spearman and Kendall (default <see cref="PValueRule.Auto"/>).</param>
     /// <returns>The result.</returns>
-    CorrelationResult Correlate(CorrelationMethod method, IReadOnlyList<double> x, IReadOnlyList<double> y);
+    CorrelationResult Correlate(CorrelationMethod method, IReadOnlyList<double> x, IReadOnlyList<double> y, PValueRule rule = PValueRule.Auto);
 
     /// <summary>
     /// Ordinary least squares of <paramref name="y"/> on the factor columns with an intercept, solved by

@@ -1,12 +1,19 @@
 namespace Robustness.Statistics;
 
-/// <summary>Kendall's tau-b with SciPy 1.10's <c>kendalltau(method='auto', variant='b')</c> p-value.</summary>
+/// <summary>
+/// Kendall's tau-b with SciPy 1.10's <c>kendalltau(variant='b')</c> p-value: <c>method='auto'</c> for <see cref="PValueRule.Auto"/>,
+/// 'exact' for <see cref="PValueRule.Exact"/> (the caller has checked: no ties, n &lt;= <see cref="ExactLargestN"/>), 'asymptotic'
+/// for <see cref="PValueRule.Asymptotic"/>.
+/// </summary>
 internal static class KendallTau
 {
     /// <summary>Largest n for which SciPy's 'auto' always takes the exact distribution (without ties).</summary>
     public const int ExactMaxN = 33;
 
-    public static CorrelationResult Compute(double[] x, double[] y)
+    /// <summary>Largest n for the exact distribution at all: 170! is the largest factorial that is a finite double.</summary>
+    public const int ExactLargestN = 170;
+
+    public static CorrelationResult Compute(double[] x, double[] y, PValueRule rule = PValueRule.Auto)
     {
         int n = x.Length;
         long dis = 0;
@@ -40,7 +47,12 @@ internal static class KendallTau
         double tau = conMinusDis / Math.Sqrt(tot - xtie) / Math.Sqrt(tot - ytie);
         tau = Math.Clamp(tau, -1.0, 1.0);
 
-        bool exact = xtie == 0 && ytie == 0 && (n <= ExactMaxN || Math.Min(dis, tot - dis) <= 1);
+        bool exact = rule switch
+        {
+            PValueRule.Exact => true,
+            PValueRule.Asymptotic => false,
+            _ => xtie == 0 && ytie == 0 && (n <= ExactMaxN || Math.Min(dis, tot - dis) <= 1),
+        };
         if (exact)
         {
             return new CorrelationResult(CorrelationMethod.Kendall, n, tau, ExactTwoSided(n, tot - dis), PValueMethod.KendallExact, CorrelationStatus.Ok);

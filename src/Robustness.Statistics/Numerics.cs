@@ -32,6 +32,22 @@ internal static class Inputs
         }
     }
 
+    /// <summary>True when two values are equal (a tie in the ranks).</summary>
+    public static bool HasTies(double[] values)
+    {
+        var sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        for (int i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i] == sorted[i - 1])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool IsConstant(double[] values)
     {
         for (int i = 1; i < values.Length; i++)

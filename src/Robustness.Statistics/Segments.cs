@@ -69,13 +69,15 @@ public static class SeriesSegments
     /// <param name="series">The series to analyse (e.g. MNIST-C accuracy), one value per level.</param>
     /// <param name="split">Where to split, usually from <see cref="SplitAtPeak"/> on another series.</param>
     /// <param name="method">The correlation (the paper uses Spearman).</param>
+    /// <param name="rule">The p-value rule of Spearman and Kendall within each segment (default <see cref="PValueRule.Auto"/>).</param>
     /// <returns>Segment I, then segment II when it is not empty.</returns>
     public static IReadOnlyList<SegmentAnalysis> Analyze(
         ICorrelationAnalyzer analyzer,
         IReadOnlyList<double> levels,
         IReadOnlyList<double> series,
         SeriesSplit split,
-        CorrelationMethod method = CorrelationMethod.Spearman)
+        CorrelationMethod method = CorrelationMethod.Spearman,
+        PValueRule rule = PValueRule.Auto)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         ArgumentNullException.ThrowIfNull(split);
@@ -99,7 +101,7 @@ public static class SeriesSegments
         {
             double[] ls = l.AsSpan(start, count).ToArray();
             double[] ss = s.AsSpan(start, count).ToArray();
-            return new SegmentAnalysis(name, start, count, ls[0], ls[^1], analyzer.Correlate(method, ls, ss), DescriptiveStatistics.Of(ss));
+            return new SegmentAnalysis(name, start, count, ls[0], ls[^1], analyzer.Correlate(method, ls, ss, rule), DescriptiveStatistics.Of(ss));
         }
     }
 }

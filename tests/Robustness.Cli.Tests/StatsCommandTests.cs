@@ -36,10 +36,10 @@ public sealed class StatsCommandTests
     [TearDown]
     public void TearDown() => Directory.Delete(_folder, recursive: true);
 
-    [TestCase("spearman", 0.61632245410493525, 0.0013412088209166445)]
-    [TestCase("pearson", 0.72187046330585058, 6.8341389625706185e-05)]
-    [TestCase("kendall", 0.48906412357179391, 0.00087292455493507008)]
-    public void Correlate_Json_EqualsSciPy_For24RowCsv(string method, double r, double p)
+    [TestCase("spearman", 0.61632245410493525, 0.0013412088209166445, "t")]
+    [TestCase("pearson", 0.72187046330585058, 6.8341389625706185e-05, "t")]
+    [TestCase("kendall", 0.48906412357179391, 0.00087292455493507008, "normal")]
+    public void Correlate_Json_EqualsSciPy_For24RowCsv(string method, double r, double p, string pMethod)
     {
         string csv = LevelsCsv();
 
@@ -49,8 +49,9 @@ public sealed class StatsCommandTests
         Assert.That(stderr, Is.Empty);
         using JsonDocument doc = JsonDocument.Parse(stdout);
         JsonElement root = doc.RootElement;
-        Assert.That(root.EnumerateObject().Select(o => o.Name), Is.EqualTo(new[] { "method", "n", "r", "p" }));
+        Assert.That(root.EnumerateObject().Select(o => o.Name), Is.EqualTo(new[] { "method", "n", "r", "p", "pMethod" }));
         Assert.That(root.GetProperty("method").GetString(), Is.EqualTo(method));
+        Assert.That(root.GetProperty("pMethod").GetString(), Is.EqualTo(pMethod), "24 rows (and ties in accA): the approximation");
         Assert.That(root.GetProperty("n").GetInt32(), Is.EqualTo(24));
         Assert.That(root.GetProperty("r").GetDouble(), Is.EqualTo(r).Within(Math.Abs(r) * 1e-10));
         Assert.That(root.GetProperty("p").GetDouble(), Is.EqualTo(p).Within(p * 1e-8));
@@ -67,6 +68,69 @@ public sealed class StatsCommandTests
         Assert.That(stdout, Does.Contain("n            24"));
         Assert.That(stdout, Does.Contain("moderate"));
         Assert.That(stdout, Does.Contain("significant  yes"));
+        Assert.That(stdout, Does.Contain("p            0.00134120882091658").And.Contain("(t: two-sided, Student t approximation)"));
+    }
+
+    [TestCase("spearman", "auto", 2.0 / 120, "exact")]
+    [TestCase("spearman", "exact", 2.0 / 120, "exact")]
+    [TestCase("spearman", "t", 0.0, "t")]
+    [TestCase("kendall", "auto", 2.0 / 120, "exact")]
+    [TestCase("kendall", "exact", 2.0 / 120, "exact")]
+    [TestCase("kendall", "t", 0.014305878435429647, "normal")]
+    public void Correlate_PRule_ChoosesTheP_AndJsonNamesIt(string method, string rule, double p, string pMethod)
+    {
+        // Five rows in perfect order: exact p = 2/5! for Spearman and Kendall; the t approximation gives p = 0
+        // for Spearman, the normal approximation erfc(sqrt(3)) for Kendall.
+        string csv = Write("five.csv", "level,acc\n0,0.30\n2,0.41\n4,0.52\n6,0.58\n8,0.71\n");
+
+        (int exit, string stdout, string stderr) = Run("stats", "correlate", "--csv", csv, "--y", "acc", "--x", "level", "--method", method, "--p", rule, "--json");
+
+        Assert.That(exit, Is.EqualTo(0), stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        Assert.That(doc.RootElement.GetProperty("pMethod").GetString(), Is.EqualTo(pMethod));
+        Assert.That(doc.RootElement.GetProperty("p").GetDouble(), Is.EqualTo(p).Within(p * 1e-10));
+    }
+
+    [Test]
+    public void Correlate_Text_PrintsTheBound_NeverPZero()
+    {
+        string csv = Write("five.csv", "level,acc\n0,0.30\n2,0.41\n4,0.52\n6,0.58\n8,0.71\n");
+
+        (int exit, string stdout, string stderr) = Run("stats", "correlate", "--csv", csv, "--y", "acc", "--x", "level", "--p", "t");
+        Assert.That(exit, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("p            < 1e-16 (t: two-sided, Student t approximation)"));
+
+        (exit, stdout, stderr) = Run("stats", "correlate", "--csv", csv, "--y", "acc", "--x", "level");
+        Assert.That(exit, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("p            0.016666666666666666 (exact: two-sided, exact permutation p over all n! pairings)"));
+    }
+
+    [Test]
+    public void Correlate_Multiple_Text_PrintsTheBound_ForAPerfectFit()
+    {
+        string csv = Write("fit.csv", "a,b,y\n1,2,4\n2,1,5.5\n3,4,9\n4,3,10.5\n5,6,14\n6,5,15.5\n");
+        (int exit, string stdout, string stderr) = Run("stats", "correlate", "--csv", csv, "--y", "y", "--x", "a,b");
+        Assert.That(exit, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("p            < 1e-16 (F test)"));
+    }
+
+    [TestCase("bogus")]
+    [TestCase("")]
+    public void Correlate_ReturnsUsageError_ForUnknownPRule(string rule)
+    {
+        (int exit, string stdout, string stderr) = Run("stats", "correlate", "--csv", LevelsCsv(), "--y", "accA", "--x", "level", "--p", rule);
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void Correlate_PExact_FailsWithOneLine_WhenNotAvailable()
+    {
+        string csv = LevelsCsv();
+        AssertOneLineFailure(Run("stats", "correlate", "--csv", csv, "--y", "accA", "--x", "level", "--p", "exact"), "--p exact", "n <= 10; n is 24", "--p auto or --p t");
+        AssertOneLineFailure(Run("stats", "correlate", "--csv", csv, "--y", "accA", "--x", "level", "--method", "kendall", "--p", "exact"), "--p exact", "without ties", "--p auto or --p t");
+        AssertOneLineFailure(Run("stats", "correlate", "--csv", csv, "--y", "accA", "--x", "level", "--method", "pearson", "--p", "exact"), "--p exact applies to spearman and kendall");
     }
 
     [Test]

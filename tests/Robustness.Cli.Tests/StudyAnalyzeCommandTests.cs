@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Designs;
@@ -189,6 +190,96 @@ public sealed class StudyAnalyzeCommandTests
         Assert.That(exit, Is.EqualTo(RobustnessCli.Failure));
         Assert.That(stderr.TrimEnd(), Is.EqualTo($"robustness: {other}: expected a study result store (tables 'rows' and 'studies'), found a SQLite database without them."));
         Assert.That(File.ReadAllBytes(other), Is.EqualTo(before), "the other database is left as it was");
+    }
+
+    /// <summary>Five RQ1 points whose accuracies all fall or rise in perfect order with the level (one seed each).</summary>
+    private static List<StudyRow> PerfectOrderRows() =>
+        [.. Enumerable.Range(0, 5).Select(i => Row("perfect", ResearchQuestion.Rq1, "lenet5", i, 1, 2 * i, 0.30 + (0.05 * i), 0.90 - (0.04 * i)))];
+
+    private static string[] Cells(string output, string benchmark) =>
+        Regex.Split(output.Split('\n').First(l => l.StartsWith(benchmark, StringComparison.Ordinal)).Trim(), @"\s{2,}");
+
+    [Test]
+    public void Analyze_PerfectOrderOfFivePoints_PrintsTheExactP_AndLabelsIt()
+    {
+        // Done when: a 5-point perfect-order store prints p = 0.0167 (exact) = 2/5!, and --p t prints the t approximation's
+        // p = 0 as the bound < 1e-16.
+        string path = Store(PerfectOrderRows());
+
+        (int exit, string stdout, string stderr) = Run("study", "analyze", "--rq", "1", "--store", path);
+        Assert.That(exit, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("0.0167").And.Contain("(exact)"));
+        foreach (string benchmark in new[] { "Training", "MNIST-Test", "MNIST-C", "MNIST-A" })
+        {
+            string[] cells = Cells(stdout, benchmark);
+            Assert.That((cells[2], cells[3]), Is.EqualTo((benchmark == "MNIST-A" ? "1.0000" : "-1.0000", "0.0167 (exact)")), benchmark);
+        }
+
+        Assert.That(stdout, Does.Contain("p (exact) = exact permutation p"));
+        Assert.That(stdout, Does.Contain("note: no intervals: 1 seed"));
+        Assert.That(stdout, Does.Not.Contain(" 0 (t)").And.Not.Contain(" 0 (exact)"), "p = 0 is never printed");
+
+        (exit, stdout, stderr) = Run("study", "analyze", "--rq", "1", "--store", path, "--p", "t");
+        Assert.That(exit, Is.Zero, stderr);
+        Assert.That(Cells(stdout, "MNIST-A")[3], Is.EqualTo("< 1e-16 (t)"));
+        Assert.That(stdout, Does.Contain("< 1e-16 (t)").And.Not.Contain("0.0167 (exact)").And.Not.Contain(" 0 (t)"));
+
+        (exit, stdout, stderr) = Run("study", "analyze", "--rq", "1", "--store", path, "--p", "exact", "--json");
+        Assert.That(exit, Is.Zero, stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        JsonElement a = doc.RootElement.GetProperty("architectures")[0].GetProperty("benchmarks")[3];
+        Assert.That(a.GetProperty("spearman").GetProperty("p").GetDouble(), Is.EqualTo(2.0 / 120).Within(1e-15));
+        Assert.That(a.GetProperty("spearman").GetProperty("pMethod").GetString(), Is.EqualTo("exact"));
+        Assert.That(a.GetProperty("pearson").GetProperty("pMethod").GetString(), Is.EqualTo("t"));
+    }
+
+    [Test]
+    public void Analyze_PExact_FailsWithOneLine_WhenAboveTenPoints()
+    {
+        var rows = Enumerable.Range(0, 11).Select(i => Row("big", ResearchQuestion.Rq1, "lenet5", i, 1, i, 0.3 + (0.01 * i), 0.9 - (0.01 * i))).ToList();
+        string path = Store(rows);
+        (int exit, string stdout, string stderr) = Run("study", "analyze", "--rq", "1", "--store", path, "--p", "exact");
+        Assert.That(exit, Is.EqualTo(RobustnessCli.Failure));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(stderr, Does.Contain("--p exact").And.Contain("n <= 10; n is 11").And.Contain("--p auto or --p t"));
+    }
+
+    [TestCase("bogus")]
+    [TestCase("0.05")]
+    public void Analyze_RejectsABadPRule_WithExitCode2(string rule)
+    {
+        (int exit, _, string stderr) = Run("study", "analyze", "--rq", "1", "--store", Path.Combine(_temp, "x.db"), "--p", rule);
+        Assert.That(exit, Is.EqualTo(RobustnessCli.UsageError));
+        Assert.That(stderr, Does.Contain(rule));
+    }
+
+    [Test]
+    public void Analyze_WithTwoSeeds_PrintsTheIntervalNote_AndIntervalsInsideZeroOne()
+    {
+        var rows = new List<StudyRow>();
+        for (int i = 0; i < 4; i++)
+        {
+            rows.Add(Row("two", ResearchQuestion.Rq1, "lenet5", i, 1, i, 0.5 + (0.1 * i), 0.6));
+            rows.Add(Row("two", ResearchQuestion.Rq1, "lenet5", i, 2, i, 0.99, 0.02));
+        }
+
+        string path = Store(rows);
+        (int exit, string stdout, string stderr) = Run("study", "analyze", "--rq", "1", "--store", path);
+        Assert.That(exit, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("note: intervals over 2 seeds (t with 1 df) are very wide; run 3 or more seeds (--seeds 3) for usable intervals"));
+
+        (exit, stdout, stderr) = Run("study", "analyze", "--rq", "1", "--store", path, "--json");
+        Assert.That(exit, Is.Zero, stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        foreach (JsonElement point in doc.RootElement.GetProperty("architectures")[0].GetProperty("points").EnumerateArray())
+        {
+            foreach (JsonProperty metric in point.GetProperty("metrics").EnumerateObject())
+            {
+                Assert.That(metric.Value.GetProperty("ciLow").GetDouble(), Is.InRange(0.0, 1.0), metric.Name);
+                Assert.That(metric.Value.GetProperty("ciHigh").GetDouble(), Is.InRange(0.0, 1.0), metric.Name);
+            }
+        }
     }
 
     [TestCase("0", "--rq must be 1 to 6")]

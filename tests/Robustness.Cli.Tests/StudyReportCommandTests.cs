@@ -56,14 +56,14 @@ public sealed class StudyReportCommandTests
                 foreach (var cell in architecture.MultiFactor!)
                 {
                     Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Fit.N} | {StudyReport.F4(cell.Fit.R)} | {StudyReport.F4(cell.Fit.RSquared)} |"));
-                    Assert.That(markdown, Does.Contain($"| {StudyReport.S4(cell.Fit.PValue)} |"));
+                    Assert.That(markdown, Does.Contain($"| {cell.Fit.FormatPValue()} |"));
                 }
             }
             else
             {
                 foreach (var cell in architecture.SingleFactor!)
                 {
-                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Count} | {StudyReport.F4(cell.Spearman.Coefficient)} | {StudyReport.S4(cell.Spearman.PValue)} |"));
+                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Count} | {StudyReport.F4(cell.Spearman.Coefficient)} | {cell.Spearman.FormatPValue()} |"));
                     Assert.That(markdown, Does.Contain($"| {(cell.Mean * 100).ToString("F2", CultureInfo.InvariantCulture)} | {StudyReport.S4(cell.Variance)} |"));
                 }
             }
@@ -97,6 +97,34 @@ public sealed class StudyReportCommandTests
             Assert.That(bytes, Has.Length.GreaterThan(10_000), png);
             Assert.That(markdown, Does.Contain("](figures/" + Path.GetFileName(png) + ")"));
         }
+    }
+
+    [Test]
+    public void Report_PrintsTheExactP_ItsMethod_AndTheSeedNote()
+    {
+        // Six RQ2 points, one seed: Spearman p exact (n <= 10, no ties) by default, t with --p t; never p = 0.
+        List<StudyRow> rows = Rows(ResearchQuestion.Rq2, "lenet5");
+        string store = Store(rows);
+        string outDir = Path.Combine(_temp, "report");
+
+        var (exit, _, error) = CliRunner.Run("study", "report", "--rq", "2", "--store", store, "--out", outDir);
+        Assert.That(exit, Is.EqualTo(0), error);
+        string markdown = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.That(markdown, Does.Contain(" (exact) |").And.Contain("- p method: (exact) = exact permutation p"));
+        Assert.That(markdown, Does.Contain("- note: no intervals: 1 seed"));
+        Assert.That(markdown, Does.Not.Contain("| 0 (t) |").And.Contain("| < 1e-16 (t) |"), "Pearson's t p of the perfectly linear training accuracy is 0: printed as the bound");
+        string[] csv = File.ReadAllLines(Path.Combine(outDir, "table.csv"));
+        Assert.That(csv[0], Does.Contain(",spearman_p,spearman_p_method,pearson_r,"));
+        Assert.That(csv[1].Split(',')[8], Is.EqualTo("exact"));
+
+        (exit, _, error) = CliRunner.Run("study", "report", "--rq", "2", "--store", store, "--out", outDir, "--p", "t");
+        Assert.That(exit, Is.EqualTo(0), error);
+        markdown = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.That(markdown, Does.Contain("< 1e-16 (t)").And.Not.Contain(" (exact) |"), "segment I rises in perfect order: the t approximation's p = 0");
+
+        (exit, _, error) = CliRunner.Run("study", "report", "--rq", "2", "--store", store, "--out", outDir, "--p", "bogus");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
     }
 
     [Test]

@@ -51,8 +51,10 @@ public sealed class CorrelationReferenceTests
     [TestCaseSource(nameof(SciPyCases))]
     public void Spearman_MatchesSciPy(double[] x, double[] y, double[] expected)
     {
-        CorrelationResult result = _analyzer.Spearman(x, y);
+        // SciPy's spearmanr p is the t approximation; the library's Auto rule takes the exact p for small n without ties.
+        CorrelationResult result = _analyzer.Spearman(x, y, PValueRule.Asymptotic);
         Assert.That(result.Status, Is.EqualTo(CorrelationStatus.Ok));
+        Assert.That(result.PValueMethod, Is.EqualTo(PValueMethod.StudentT));
         Agree.Relative(result.Coefficient, expected[2], Agree.Coefficient, "spearman rho");
         Agree.Relative(result.PValue, expected[3], Agree.PValue, "spearman p");
     }
@@ -97,7 +99,7 @@ public sealed class CorrelationReferenceTests
             nameof(TiesX) => (TiesX, TiesY),
             _ => (N3X, N3Y),
         };
-        CorrelationResult result = _analyzer.Spearman(x, y, SpearmanPValueMethod.ExactPermutation);
+        CorrelationResult result = _analyzer.Spearman(x, y, PValueRule.Exact);
         Assert.That(result.PValueMethod, Is.EqualTo(PValueMethod.ExactPermutation));
         Agree.Relative(result.Coefficient, rho, Agree.Coefficient, "spearman exact rho");
         Agree.Relative(result.PValue, p, Agree.PValue, "spearman exact p");
@@ -108,7 +110,7 @@ public sealed class CorrelationReferenceTests
     {
         // Perfect ranking at n = 10: only the identity and its reverse reach |rho| = 1, so p = 2 / 10!.
         double[] x = [.. Enumerable.Range(1, 10).Select(i => (double)i)];
-        CorrelationResult result = _analyzer.Spearman(x, x, SpearmanPValueMethod.ExactPermutation);
+        CorrelationResult result = _analyzer.Spearman(x, x, PValueRule.Exact);
         Agree.Relative(result.PValue, 2.0 / 3628800.0, Agree.PValue, "spearman exact p n10");
     }
 
@@ -116,7 +118,7 @@ public sealed class CorrelationReferenceTests
     public void SpearmanExact_Throws_WhenNAboveTen()
     {
         double[] x = [.. Enumerable.Range(1, 11).Select(i => (double)i)];
-        Assert.That(() => _analyzer.Spearman(x, x, SpearmanPValueMethod.ExactPermutation), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => _analyzer.Spearman(x, x, PValueRule.Exact), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("n <= 10"));
     }
 
     [Test]
@@ -125,8 +127,8 @@ public sealed class CorrelationReferenceTests
         // R 4.2.2 cor.test (reference/make_reference.R): an independent implementation (pt instead of the beta route).
         Agree.Relative(_analyzer.Pearson(Levels, AccA).Coefficient, 0.72187046330585036, Agree.Coefficient, "R pearson r");
         Agree.Relative(_analyzer.Pearson(Levels, AccA).PValue, 6.8341389625706673e-05, Agree.PValue, "R pearson p");
-        Agree.Relative(_analyzer.Spearman(TiesX, TiesY).PValue, 0.0022640090646742573, Agree.PValue, "R spearman p ties");
-        Agree.Relative(_analyzer.Spearman(NegX, NegY).PValue, 1.4675461874042982e-06, Agree.PValue, "R spearman p negative");
+        Agree.Relative(_analyzer.Spearman(TiesX, TiesY, PValueRule.Asymptotic).PValue, 0.0022640090646742573, Agree.PValue, "R spearman p ties");
+        Agree.Relative(_analyzer.Spearman(NegX, NegY, PValueRule.Asymptotic).PValue, 1.4675461874042982e-06, Agree.PValue, "R spearman p negative");
     }
 
     [Test]
@@ -135,6 +137,9 @@ public sealed class CorrelationReferenceTests
         Assert.That(_analyzer.Correlate(CorrelationMethod.Pearson, NegX, NegY), Is.EqualTo(_analyzer.Pearson(NegX, NegY)));
         Assert.That(_analyzer.Correlate(CorrelationMethod.Spearman, NegX, NegY), Is.EqualTo(_analyzer.Spearman(NegX, NegY)));
         Assert.That(_analyzer.Correlate(CorrelationMethod.Kendall, NegX, NegY), Is.EqualTo(_analyzer.Kendall(NegX, NegY)));
+        Assert.That(_analyzer.Correlate(CorrelationMethod.Spearman, NegX, NegY, PValueRule.Asymptotic), Is.EqualTo(_analyzer.Spearman(NegX, NegY, PValueRule.Asymptotic)));
+        Assert.That(_analyzer.Correlate(CorrelationMethod.Kendall, NegX, NegY, PValueRule.Asymptotic), Is.EqualTo(_analyzer.Kendall(NegX, NegY, PValueRule.Asymptotic)));
+        Assert.That(_analyzer.Correlate(CorrelationMethod.Pearson, NegX, NegY, PValueRule.Exact), Is.EqualTo(_analyzer.Pearson(NegX, NegY)), "Pearson's p is always t");
     }
 
     private const double N40Tau = 0.7153846153846154;

@@ -125,10 +125,13 @@ public sealed class EdgeCaseTests
         double[] accuracy = [0.61, 0.70, 0.74, 0.80, 0.86, 0.9, 0.95];
         var analyzer = new CorrelationAnalyzer();
 
-        CorrelationResult up = analyzer.Spearman(level, accuracy);
-        CorrelationResult down = analyzer.Spearman(level, accuracy.Select(a => -a).ToArray());
+        CorrelationResult up = analyzer.Spearman(level, accuracy, PValueRule.Asymptotic);
+        CorrelationResult down = analyzer.Spearman(level, accuracy.Select(a => -a).ToArray(), PValueRule.Asymptotic);
 
         Assert.That((up.Coefficient, up.PValue), Is.EqualTo((1.0, 0.0)));
         Assert.That((down.Coefficient, down.PValue), Is.EqualTo((-1.0, 0.0)));
+
+        // The default rule takes the exact permutation p here (n = 7, no ties): 2 / 7!.
+        Assert.That(analyzer.Spearman(level, accuracy).PValue, Is.EqualTo(2.0 / 5040).Within(1e-15));
     }
 }

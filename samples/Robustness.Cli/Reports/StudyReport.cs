@@ -3,6 +3,7 @@ using System.Text;
 using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
+using Robustness.Statistics;
 
 namespace Robustness.Cli.Reports;
 
@@ -27,9 +28,11 @@ internal static class StudyReport
     /// <param name="outDir">The report folder (created when absent).</param>
     /// <param name="preface">Markdown placed after the title (the quickstart's data note), or null.</param>
     /// <param name="extraFigures">Figures already in <c>outDir/figures</c> to link as well (the quickstart's sample grid).</param>
-    public static ReportFiles Write(string storePath, ResearchQuestion question, string? studyName, string outDir, string? preface = null, IReadOnlyList<FigureFile>? extraFigures = null)
+    /// <param name="pValues">The p-value rule of the Spearman correlations (<c>--p</c>).</param>
+    public static ReportFiles Write(string storePath, ResearchQuestion question, string? studyName, string outDir, string? preface = null, IReadOnlyList<FigureFile>? extraFigures = null,
+        PValueRule pValues = PValueRule.Auto)
     {
-        StudyTable table = StudyAnalyzeCommand.Analyze(storePath, question, studyName);
+        StudyTable table = StudyAnalyzeCommand.Analyze(storePath, question, studyName, pValues);
         string store = Path.GetFullPath(storePath);
         List<StudyRow> rows;
         string folder = Path.GetFullPath(outDir);
@@ -98,6 +101,16 @@ internal static class StudyReport
         sb.Append(_c, $"- store: `{store}` ({rows.Count} rows)\n");
         sb.Append(_c, $"- factors: {string.Join(", ", table.Factors)}; architectures: {string.Join(", ", table.Architectures.Select(a => a.Architecture))}\n");
         sb.Append(_c, $"- r, p: Spearman rank correlation and its two-sided p (Pearson alongside); significant when p < {table.Alpha}; variance: {StudyTable.VarianceKind}; repetitions per point: up to {table.Repetitions}\n");
+        if (!table.IsMultiFactor)
+        {
+            sb.Append("- p method: (exact) = exact permutation p over all n! orderings (by default for n <= 10 points without ties), (t) = Student t approximation (SciPy's spearmanr; Pearson's p always); `--p exact|t|auto` chooses. A p below 1e-16 is printed as < 1e-16\n");
+        }
+
+        if (table.RepetitionNote is { } note)
+        {
+            sb.Append("- ").Append(note).Append('\n');
+        }
+
         sb.Append("- strength of |r| (or R): significant > 0.95, high 0.8-0.95, moderate 0.5-0.8, low 0.3-0.5, weak/none below; means are in %, variances of the accuracy as a fraction (0..1)\n");
         sb.Append("- files: [rows.csv](rows.csv) (every stored run), [table.csv](table.csv) (the cells below), [points.csv](points.csv) (per design point the repetition means)\n\n");
 
@@ -127,7 +140,7 @@ internal static class StudyReport
                 foreach (var cell in multi)
                 {
                     var f = cell.Fit;
-                    sb.Append(_c, $"| {AccuracyMeasures.Name(cell.Measure)} | {f.N} | {F4(f.R)} | {F4(f.RSquared)} | {F4(f.AdjustedRSquared)} | {S4(f.FStatistic)} | {f.Df1}, {f.Df2} | {S4(f.PValue)} | {StudyTableWriter.StrengthName(cell.Strength)} | {(cell.Significant ? "yes" : "no")} |\n");
+                    sb.Append(_c, $"| {AccuracyMeasures.Name(cell.Measure)} | {f.N} | {F4(f.R)} | {F4(f.RSquared)} | {F4(f.AdjustedRSquared)} | {S4(f.FStatistic)} | {f.Df1}, {f.Df2} | {f.FormatPValue()} | {StudyTableWriter.StrengthName(cell.Strength)} | {(cell.Significant ? "yes" : "no")} |\n");
                 }
             }
 
@@ -184,7 +197,7 @@ internal static class StudyReport
         sb.Append('\n');
         foreach (var c in attacks.Correlations)
         {
-            sb.Append(_c, $"- {Robustness.Evaluation.Benchmarks.StudyAttack.DisplayNameOf(c.Key)}: Spearman r = {F4(c.Spearman.Coefficient)} (p = {S4(c.Spearman.PValue)}) with {table.Factors[0]}; mean {Percent(c.Mean)} %\n");
+            sb.Append(_c, $"- {Robustness.Evaluation.Benchmarks.StudyAttack.DisplayNameOf(c.Key)}: Spearman r = {F4(c.Spearman.Coefficient)} with {table.Factors[0]}, p = {c.Spearman.FormatPValue()}; mean {Percent(c.Mean)} %\n");
         }
 
         sb.Append(_c, $"- gradient-masking flags: {string.Join("; ", attacks.Totals.Select(t => string.Create(_c, $"{t.Code} {t.Flagged} of {t.Models} models")))}\n");
@@ -205,7 +218,7 @@ internal static class StudyReport
         sb.Append("|---|--:|--:|--:|--:|--:|---|---|--:|--:|\n");
         foreach (var cell in cells)
         {
-            sb.Append(_c, $"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Count} | {F4(cell.Spearman.Coefficient)} | {S4(cell.Spearman.PValue)} | {F4(cell.Pearson.Coefficient)} | {S4(cell.Pearson.PValue)} | {StudyTableWriter.StrengthName(cell.Strength)} | {(cell.Significant ? "yes" : "no")} | {Percent(cell.Mean)} | {S4(cell.Variance)} |\n");
+            sb.Append(_c, $"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Count} | {F4(cell.Spearman.Coefficient)} | {cell.Spearman.FormatPValue()} | {F4(cell.Pearson.Coefficient)} | {cell.Pearson.FormatPValue()} | {StudyTableWriter.StrengthName(cell.Strength)} | {(cell.Significant ? "yes" : "no")} | {Percent(cell.Mean)} | {S4(cell.Variance)} |\n");
         }
     }
 
@@ -226,7 +239,7 @@ internal static class StudyReport
         }
         else
         {
-            sb.Append("study,question,architecture,segment,benchmark,n,spearman_r,spearman_p,pearson_r,pearson_p,strength,significant,mean,variance\n");
+            sb.Append("study,question,architecture,segment,benchmark,n,spearman_r,spearman_p,spearman_p_method,pearson_r,pearson_p,strength,significant,mean,variance\n");
             foreach (var a in table.Architectures)
             {
                 var blocks = new List<(string Segment, IReadOnlyList<SingleFactorCell> Cells)> { ("all", a.SingleFactor ?? []) };
@@ -235,7 +248,7 @@ internal static class StudyReport
                 {
                     foreach (var cell in cells)
                     {
-                        sb.Append(_c, $"{Csv(table.Study)},{(int)table.Question},{Csv(a.Architecture)},{segment},{AccuracyMeasures.Name(cell.Measure)},{cell.Count},{R(cell.Spearman.Coefficient)},{R(cell.Spearman.PValue)},{R(cell.Pearson.Coefficient)},{R(cell.Pearson.PValue)},{StudyTableWriter.StrengthName(cell.Strength)},{(cell.Significant ? "true" : "false")},{R(cell.Mean)},{R(cell.Variance)}\n");
+                        sb.Append(_c, $"{Csv(table.Study)},{(int)table.Question},{Csv(a.Architecture)},{segment},{AccuracyMeasures.Name(cell.Measure)},{cell.Count},{R(cell.Spearman.Coefficient)},{R(cell.Spearman.PValue)},{cell.Spearman.PValueMethodName},{R(cell.Pearson.Coefficient)},{R(cell.Pearson.PValue)},{StudyTableWriter.StrengthName(cell.Strength)},{(cell.Significant ? "true" : "false")},{R(cell.Mean)},{R(cell.Variance)}\n");
                     }
                 }
             }

@@ -9,7 +9,12 @@ namespace Robustness.Evaluation.Analysis;
 /// <summary>Settings of <see cref="StudyAnalyzer"/>.</summary>
 /// <param name="Alpha">The significance level, in (0, 1): p &lt; alpha is significant (default 0.05, method.md).</param>
 /// <param name="ConfidenceLevel">The confidence level of the per-point intervals over repetitions, in (0, 1) (default 0.95).</param>
-public sealed record StudyAnalysisOptions(double Alpha = CorrelationStrengths.DefaultAlpha, double ConfidenceLevel = 0.95);
+/// <param name="PValues">
+/// The p-value rule of every Spearman correlation of the table (single-factor cells, RQ2 segments, attack columns):
+/// <see cref="PValueRule.Auto"/> (default: exact permutation p for n &lt;= 10 points without ties, else SciPy's t),
+/// <see cref="PValueRule.Exact"/> or <see cref="PValueRule.Asymptotic"/> (SciPy's t). Pearson's p is always t.
+/// </param>
+public sealed record StudyAnalysisOptions(double Alpha = CorrelationStrengths.DefaultAlpha, double ConfidenceLevel = 0.95, PValueRule PValues = PValueRule.Auto);
 
 /// <summary>
 /// Turns the stored rows of one study into the paper's table for its research question (docs/method.md,
@@ -18,10 +23,11 @@ public sealed record StudyAnalysisOptions(double Alpha = CorrelationStrengths.De
 /// <remarks>
 /// <para>Rows are grouped by architecture and design point. A point with several rows (repetitions, one per seed)
 /// contributes the mean of each accuracy; the correlations, means and variances over the levels are computed on
-/// these per-point means, and each point also gets a t-based confidence interval (n - 1 df).</para>
+/// these per-point means, and each point also gets a confidence interval inside [0, 1] (a Student-t interval on the
+/// logit scale, <see cref="MetricSummary"/>).</para>
 /// <para>RQ1-RQ4 correlate the point's training level (RQ1 Gaussian, RQ2 FGSM, RQ3 class imbalance - the requested
 /// CI, or the set's own reached CI for the clean point -, RQ4 label disturbance) with each accuracy: Spearman r and
-/// p (the paper's), Pearson r and p, the strength label of the Spearman r, significance, and the mean and sample
+/// p (the paper's; the p by <see cref="StudyAnalysisOptions.PValues"/>), Pearson r and p, the strength label of the Spearman r, significance, and the mean and sample
 /// variance of the accuracy over the points. RQ2 is also split at the first maximum of the MNIST-A means (the peak
 /// ends segment I) and each segment analysed alike. RQ5/RQ6 fit each accuracy by OLS on the factors (RQ5: Gaussian,
 /// FGSM; RQ6: Gaussian, FGSM, CI, LD) and report R, R², adjusted R², F, df and p.</para>
@@ -52,6 +58,11 @@ public sealed class StudyAnalyzer
         if (!(options.ConfidenceLevel > 0 && options.ConfidenceLevel < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ConfidenceLevel, "ConfidenceLevel must lie in (0, 1).");
+        }
+
+        if (options.PValues is not (PValueRule.Auto or PValueRule.Exact or PValueRule.Asymptotic))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PValues, "PValues must be PValueRule.Auto, Exact or Asymptotic.");
         }
 
         _analyzer = analyzer;
@@ -213,10 +224,43 @@ public sealed class StudyAnalyzer
             return new MetricSummary(measure, n, d.Mean, double.NaN, double.NaN, double.NaN);
         }
 
-        double sd = d.SampleStandardDeviation;
-        double half = TQuantile(1 - ((1 - _options.ConfidenceLevel) / 2), n - 1) * sd / Math.Sqrt(n);
-        return new MetricSummary(measure, n, d.Mean, sd, d.Mean - half, d.Mean + half);
+        (double low, double high) = LogitInterval(values, d.Mean, _options.ConfidenceLevel);
+        return new MetricSummary(measure, n, d.Mean, d.SampleStandardDeviation, low, high);
     }
+
+    /// <summary>The smallest and largest accuracy the logit interval uses: values are clamped to [1e-3, 1 - 1e-3] first.</summary>
+    internal const double LogitClamp = 1e-3;
+
+    /// <summary>
+    /// The repetition interval of <see cref="MetricSummary"/>: each value clamped to [<see cref="LogitClamp"/>,
+    /// 1 - <see cref="LogitClamp"/>], logit-transformed, mean ± t(1 - (1 - level)/2, n - 1)·s/√n on that scale, mapped back
+    /// with the logistic function, then widened to contain <paramref name="mean"/>. All values equal: [mean, mean].
+    /// </summary>
+    internal static (double Low, double High) LogitInterval(double[] values, double mean, double level)
+    {
+        int n = values.Length;
+        bool allEqual = true;
+        var logits = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            allEqual &= values[i] == values[0];
+            double v = Math.Clamp(values[i], LogitClamp, 1 - LogitClamp);
+            logits[i] = Math.Log(v / (1 - v));
+        }
+
+        if (allEqual)
+        {
+            return (mean, mean);
+        }
+
+        DescriptiveStatistics l = DescriptiveStatistics.Of(logits);
+        double half = TQuantile(1 - ((1 - level) / 2), n - 1) * l.SampleStandardDeviation / Math.Sqrt(n);
+        double low = Logistic(l.Mean - half);
+        double high = Logistic(l.Mean + half);
+        return (Math.Min(low, mean), Math.Max(high, mean));
+    }
+
+    private static double Logistic(double z) => 1 / (1 + Math.Exp(-z));
 
     /// <summary>
     /// The p-quantile of Student's t with <paramref name="df"/> degrees of freedom (MathNet's
@@ -239,7 +283,7 @@ public sealed class StudyAnalyzer
         foreach (AccuracyMeasure m in AccuracyMeasures.All)
         {
             double[] y = Means(points, m);
-            IReadOnlyList<SegmentAnalysis> spearman = SeriesSegments.Analyze(_analyzer, levels, y, split, CorrelationMethod.Spearman);
+            IReadOnlyList<SegmentAnalysis> spearman = SeriesSegments.Analyze(_analyzer, levels, y, split, CorrelationMethod.Spearman, _options.PValues);
             IReadOnlyList<SegmentAnalysis> pearson = SeriesSegments.Analyze(_analyzer, levels, y, split, CorrelationMethod.Pearson);
             layout ??= spearman;
             for (int s = 0; s < spearman.Count; s++)
@@ -262,7 +306,7 @@ public sealed class StudyAnalyzer
 
     private SingleFactorCell SingleCell(AccuracyMeasure measure, double[] levels, double[] y)
     {
-        CorrelationResult spearman = _analyzer.Spearman(levels, y);
+        CorrelationResult spearman = _analyzer.Spearman(levels, y, _options.PValues);
         CorrelationResult pearson = _analyzer.Pearson(levels, y);
         DescriptiveStatistics d = DescriptiveStatistics.Of(y);
         return new SingleFactorCell(measure, y.Length, spearman, pearson, d.Mean, d.Variance, spearman.IsSignificant(_options.Alpha));
@@ -329,7 +373,7 @@ public sealed class StudyAnalyzer
                 double[] x = [.. withKey.Select(p => p.Factors[0])];
                 double[] y = [.. withKey.Select(p => p.Attacks.First(a => a.Key == key).MeanAccuracy)];
                 DescriptiveStatistics d = DescriptiveStatistics.Of(y);
-                correlations.Add(new AttackCorrelation(key, _analyzer.Spearman(x, y), d.Mean, d.Variance));
+                correlations.Add(new AttackCorrelation(key, _analyzer.Spearman(x, y, _options.PValues), d.Mean, d.Variance));
             }
         }
 

@@ -40,16 +40,27 @@ public static class AccuracyMeasures
 }
 
 /// <summary>
-/// The mean of one accuracy over the repetitions (seeds) of one design point, with a two-sided t-based confidence
-/// interval: mean ± t(1 - (1 - level)/2, n - 1) · s/√n, s the sample standard deviation. With one repetition the
-/// standard deviation and the interval are NaN.
+/// The mean of one accuracy over the repetitions (seeds) of one design point, with a two-sided confidence interval
+/// that stays inside [0, 1]: a Student-t interval on the logit scale.
 /// </summary>
+/// <remarks>
+/// <para>Each seed's accuracy a_i is clamped to [0.001, 0.999] (so that 0 and 1 have finite logits) and transformed to
+/// z_i = ln(a_i / (1 - a_i)). With m and s the mean and sample standard deviation of the z_i, the interval is
+/// [logistic(m - h), logistic(m + h)], h = t(1 - (1 - level)/2, n - 1) · s/√n, logistic(z) = 1/(1 + e^-z). It is then
+/// widened to contain the arithmetic mean <see cref="Mean"/> (low = min(low, mean), high = max(high, mean)), because the
+/// back-transformed centre is the mean of the logits, not of the accuracies. With all seeds equal the interval is
+/// [mean, mean].</para>
+/// <para>A plain t interval mean ± h on the accuracy scale can leave [0, 1] (e.g. [0.28, 1.44] from two seeds); this
+/// one cannot, and it is asymmetric near 0 and 1 as a proportion's uncertainty is. With 2 seeds (t with 1 df,
+/// t(0.975, 1) = 12.7) it is still very wide; run 3 or more seeds for usable intervals (<see cref="StudyTable.RepetitionNote"/>).
+/// With one repetition the standard deviation and the interval are NaN.</para>
+/// </remarks>
 /// <param name="Measure">The accuracy.</param>
 /// <param name="Count">Repetitions n.</param>
 /// <param name="Mean">The mean over the repetitions.</param>
-/// <param name="StandardDeviation">The sample standard deviation (divisor n - 1).</param>
-/// <param name="ConfidenceLow">The interval's lower end.</param>
-/// <param name="ConfidenceHigh">The interval's upper end.</param>
+/// <param name="StandardDeviation">The sample standard deviation (divisor n - 1) of the accuracies (not of the logits).</param>
+/// <param name="ConfidenceLow">The interval's lower end, in [0, 1].</param>
+/// <param name="ConfidenceHigh">The interval's upper end, in [0, 1].</param>
 public sealed record MetricSummary(
     AccuracyMeasure Measure,
     int Count,
@@ -210,4 +221,25 @@ public sealed record StudyTable(
 
     /// <summary>Which variance the tables report: always the sample variance (divisor n - 1).</summary>
     public const string VarianceKind = "sample (n-1)";
+
+    /// <summary>
+    /// The note that text outputs (<see cref="StudyTableWriter.ToText"/>, the report's Markdown) print when a design point
+    /// has fewer than 3 repetitions (seeds): with 1 seed there are no intervals, with 2 the t quantile has 1 degree of
+    /// freedom and the intervals are very wide. Null when every point has 3 or more seeds.
+    /// </summary>
+    public string? RepetitionNote
+    {
+        get
+        {
+            int fewest = Architectures.SelectMany(a => a.Points).Select(p => p.Seeds.Count).DefaultIfEmpty(0).Min();
+            return fewest switch
+            {
+                1 => Repetitions > 1
+                    ? "note: no intervals at the design points with 1 seed; run 3 or more seeds (--seeds 3) for usable intervals"
+                    : "note: no intervals: 1 seed; run 3 or more seeds (--seeds 3) for intervals over repetitions",
+                2 => "note: intervals over 2 seeds (t with 1 df) are very wide; run 3 or more seeds (--seeds 3) for usable intervals",
+                _ => null,
+            };
+        }
+    }
 }

@@ -99,21 +99,12 @@ public static class StudyTableWriter
                 w.WriteStartArray("benchmarks");
                 foreach (MultiFactorCell c in multi)
                 {
-                    RegressionResult f = c.Fit;
                     w.WriteStartObject();
                     w.WriteString("benchmark", AccuracyMeasures.Name(c.Measure));
-                    w.WriteNumber("n", f.N);
-                    w.WriteNumber("k", f.K);
-                    Number(w, "R", f.R);
-                    Number(w, "R2", f.RSquared);
-                    Number(w, "adjR2", f.AdjustedRSquared);
-                    Number(w, "F", f.FStatistic);
-                    w.WriteNumber("df1", f.Df1);
-                    w.WriteNumber("df2", f.Df2);
-                    Number(w, "p", f.PValue);
+                    WriteRegressionFields(w, c.Fit);
                     w.WriteString("strength", StrengthName(c.Strength));
                     w.WriteBoolean("significant", c.Significant);
-                    w.WriteString("status", StatusName(f.Status));
+                    w.WriteString("status", StatusName(c.Fit.Status));
                     w.WriteEndObject();
                 }
 
@@ -285,10 +276,48 @@ public static class StudyTableWriter
     private static void Correlation(Utf8JsonWriter w, string name, CorrelationResult r)
     {
         w.WriteStartObject(name);
-        Number(w, "r", r.Coefficient);
-        Number(w, "p", r.PValue);
+        WriteCorrelationFields(w, r);
         w.WriteString("status", StatusName(r.Status));
         w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes the fields of a correlation into the JSON object being written: <c>"r"</c>, <c>"p"</c> (shortest round-trip
+    /// numbers, <c>null</c> when undefined) and <c>"pMethod"</c> (<see cref="CorrelationResult.PValueMethodName"/>: <c>exact</c>,
+    /// <c>t</c>, <c>normal</c> or <c>none</c>). The one writer of a correlation's JSON, used by <c>study analyze</c> and
+    /// <c>stats correlate</c>.
+    /// </summary>
+    /// <param name="writer">The writer, inside an object.</param>
+    /// <param name="result">The correlation.</param>
+    public static void WriteCorrelationFields(Utf8JsonWriter writer, CorrelationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
+        Number(writer, "r", result.Coefficient);
+        Number(writer, "p", result.PValue);
+        writer.WriteString("pMethod", result.PValueMethodName);
+    }
+
+    /// <summary>
+    /// Writes the fields of a regression into the JSON object being written: <c>"n"</c>, <c>"k"</c>, <c>"R"</c>, <c>"R2"</c>,
+    /// <c>"adjR2"</c>, <c>"F"</c>, <c>"df1"</c>, <c>"df2"</c>, <c>"p"</c> (shortest round-trip numbers, <c>null</c> when not
+    /// finite). The one writer of a regression's JSON, used by <c>study analyze</c> (RQ5/RQ6) and <c>stats correlate --method multiple</c>.
+    /// </summary>
+    /// <param name="writer">The writer, inside an object.</param>
+    /// <param name="fit">The regression.</param>
+    public static void WriteRegressionFields(Utf8JsonWriter writer, RegressionResult fit)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(fit);
+        writer.WriteNumber("n", fit.N);
+        writer.WriteNumber("k", fit.K);
+        Number(writer, "R", fit.R);
+        Number(writer, "R2", fit.RSquared);
+        Number(writer, "adjR2", fit.AdjustedRSquared);
+        Number(writer, "F", fit.FStatistic);
+        writer.WriteNumber("df1", fit.Df1);
+        writer.WriteNumber("df2", fit.Df2);
+        Number(writer, "p", fit.PValue);
     }
 
     private static void Number(Utf8JsonWriter w, string name, double value)
@@ -327,8 +356,10 @@ public static class StudyTableWriter
 
     /// <summary>
     /// The table as plain text: per architecture one block with a row per benchmark (aligned columns; r and mean
-    /// with 4 decimals, p and variance with 4 significant digits, "-" for undefined values); RQ2 adds one block per
-    /// segment; with repetitions, a block of per-point means and confidence intervals follows.
+    /// with 4 decimals, variance and F with 4 significant digits, p by <see cref="CorrelationStrengths.FormatPValue"/>
+    /// (3 significant digits, <c>&lt; 1e-16</c> instead of 0) labelled with its method, e.g. <c>0.0167 (exact)</c>;
+    /// "-" for undefined values); RQ2 adds one block per segment; with repetitions, a block of per-point means and
+    /// confidence intervals follows; <see cref="StudyTable.RepetitionNote"/> when a point has fewer than 3 seeds.
     /// </summary>
     /// <param name="table">The table.</param>
     /// <returns>The text, lines separated by '\n'.</returns>
@@ -342,12 +373,22 @@ public static class StudyTableWriter
             ? "multiple correlation R of an OLS fit (F-test p)"
             : "Spearman r and p (paper), Pearson r and p; mean and sample variance (n-1) over the levels");
         sb.Append(Inv($"; significant: p < {R(table.Alpha)}"));
+        if (!table.IsMultiFactor)
+        {
+            sb.Append("; p (exact) = exact permutation p, p (t) = Student t approximation (SciPy)");
+        }
+
         if (table.Repetitions > 1)
         {
             sb.Append(Inv($"; up to {table.Repetitions} repetitions per point, statistics on the per-point means"));
         }
 
         sb.Append('\n');
+        if (table.RepetitionNote is { } note)
+        {
+            sb.Append(note).Append('\n');
+        }
+
         foreach (ArchitectureTable a in table.Architectures)
         {
             sb.Append('\n');
@@ -372,7 +413,7 @@ public static class StudyTableWriter
                 rows.AddRange(multi.Select(c => new[]
                 {
                     AccuracyMeasures.Name(c.Measure), Inv($"{c.Fit.N}"), F4(c.Fit.R), F4(c.Fit.RSquared), F4(c.Fit.AdjustedRSquared),
-                    G4(c.Fit.FStatistic), Inv($"{c.Fit.Df1},{c.Fit.Df2}"), G4(c.Fit.PValue), StrengthName(c.Strength), c.Significant ? "yes" : "no",
+                    G4(c.Fit.FStatistic), Inv($"{c.Fit.Df1},{c.Fit.Df2}"), c.Fit.FormatPValue(), StrengthName(c.Strength), c.Significant ? "yes" : "no",
                 }));
                 sb.Append(Inv($"{a.Architecture}: {Count(a.Points.Count)}, factors {factorText}\n"));
                 AppendAligned(sb, rows);
@@ -432,7 +473,7 @@ public static class StudyTableWriter
             var cells = new List<string[]> { new[] { "Attack", "n", "r", "p", "strength", "Mean", "Variance" } };
             cells.AddRange(attacks.Correlations.Select(c => new[]
             {
-                Benchmarks.StudyAttack.DisplayNameOf(c.Key), Inv($"{c.Spearman.N}"), F4(c.Spearman.Coefficient), G4(c.Spearman.PValue),
+                Benchmarks.StudyAttack.DisplayNameOf(c.Key), Inv($"{c.Spearman.N}"), F4(c.Spearman.Coefficient), c.Spearman.FormatPValue(),
                 StrengthName(c.Spearman.Strength), F4(c.Mean), G4(c.Variance),
             }));
             sb.Append(Inv($"{architecture}: Spearman r of each attack column with {factors[0]}\n"));
@@ -453,8 +494,8 @@ public static class StudyTableWriter
         var rows = new List<string[]> { new[] { "Benchmark", "n", "r", "p", "Pearson r", "Pearson p", "strength", "sig", "Mean", "Variance" } };
         rows.AddRange(cells.Select(c => new[]
         {
-            AccuracyMeasures.Name(c.Measure), Inv($"{c.Count}"), F4(c.Spearman.Coefficient), G4(c.Spearman.PValue),
-            F4(c.Pearson.Coefficient), G4(c.Pearson.PValue), StrengthName(c.Strength), c.Significant ? "yes" : "no", F4(c.Mean), G4(c.Variance),
+            AccuracyMeasures.Name(c.Measure), Inv($"{c.Count}"), F4(c.Spearman.Coefficient), c.Spearman.FormatPValue(),
+            F4(c.Pearson.Coefficient), c.Pearson.FormatPValue(), StrengthName(c.Strength), c.Significant ? "yes" : "no", F4(c.Mean), G4(c.Variance),
         }));
         sb.Append(title).Append('\n');
         AppendAligned(sb, rows);
@@ -476,7 +517,7 @@ public static class StudyTableWriter
             rows.Add(row.ToArray());
         }
 
-        sb.Append(Inv($"{a.Architecture}: per-point means over repetitions, t-based {R(table.ConfidenceLevel * 100)}% confidence intervals (n-1 df)\n"));
+        sb.Append(Inv($"{a.Architecture}: per-point means over repetitions, {R(table.ConfidenceLevel * 100)}% confidence intervals (Student t with n-1 df on the logit scale, inside [0, 1])\n"));
         AppendAligned(sb, rows);
     }
 

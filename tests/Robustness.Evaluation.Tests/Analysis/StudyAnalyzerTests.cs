@@ -53,7 +53,8 @@ public sealed class StudyAnalyzerTests
         ArchitectureTable lenet = new StudyAnalyzer().Analyze(AnalysisRows.Rq1()).Architectures[0];
         SingleFactorCell c = lenet.SingleFactor!.Single(x => x.Measure == AccuracyMeasure.MnistC);
         Assert.That(c.Spearman.Coefficient, Is.EqualTo(1.0).Within(1e-12));
-        Assert.That(c.Spearman.PValue, Is.Zero, "a perfect rank correlation has p = 0, as SciPy prints");
+        Assert.That(c.Spearman.PValue, Is.EqualTo(2.0 / 5040).Within(1e-15), "7 points without ties: the exact permutation p, 2 / 7!");
+        Assert.That(c.Spearman.PValueMethod, Is.EqualTo(PValueMethod.ExactPermutation));
         Assert.That(c.Pearson.Coefficient, Is.EqualTo(0.93372443629171431).Within(1e-12));
         Assert.That(c.Pearson.PValue, Is.EqualTo(0.0020952747159128453).Within(1e-12));
         Assert.That(c.Mean, Is.EqualTo(0.80857142857142861).Within(1e-14));
@@ -63,7 +64,8 @@ public sealed class StudyAnalyzerTests
 
         SingleFactorCell a = lenet.SingleFactor!.Single(x => x.Measure == AccuracyMeasure.MnistA);
         Assert.That(a.Spearman.Coefficient, Is.EqualTo(0.72074997015644726).Within(1e-12), "tied accuracies get average ranks");
-        Assert.That(a.Spearman.PValue, Is.EqualTo(0.067634994730281478).Within(1e-10));
+        Assert.That(a.Spearman.PValue, Is.EqualTo(0.067634994730281478).Within(1e-10), "ties: SciPy's t approximation");
+        Assert.That(a.Spearman.PValueMethod, Is.EqualTo(PValueMethod.StudentT));
         Assert.That(a.Pearson.Coefficient, Is.EqualTo(0.71842120810709953).Within(1e-12));
         Assert.That(a.Pearson.PValue, Is.EqualTo(0.068958757626046127).Within(1e-10));
         Assert.That(a.Mean, Is.EqualTo(0.31428571428571433).Within(1e-14));
@@ -227,8 +229,10 @@ public sealed class StudyAnalyzerTests
         Assert.That(m.Count, Is.EqualTo(3));
         Assert.That(m.Mean, Is.EqualTo(0.93000000000000005).Within(1e-15));
         Assert.That(m.StandardDeviation, Is.EqualTo(0.036055512754639862).Within(1e-15));
-        Assert.That(m.ConfidenceLow, Is.EqualTo(0.84043314104633571).Within(1e-10));
-        Assert.That(m.ConfidenceHigh, Is.EqualTo(1.0195668589536644).Within(1e-10));
+        // Logit interval by hand: z_i = ln(a_i / (1 - a_i)), mean(z) ± t(0.975, 2) sd(z)/sqrt(3) with
+        // t(0.975, 2) = 0.95 / sqrt(2 * 0.975 * 0.025), back through 1 / (1 + e^-z) (mpmath, 40 digits).
+        Assert.That(m.ConfidenceLow, Is.EqualTo(0.73479796267341421).Within(1e-9));
+        Assert.That(m.ConfidenceHigh, Is.EqualTo(0.98776740606953152).Within(1e-9));
 
         // Constant metric over seeds: sd 0, interval collapses to the mean.
         MetricSummary train = p0.Metric(AccuracyMeasure.Training);
@@ -380,7 +384,7 @@ public sealed class StudyAnalyzerTests
         string[] lines = text.Split('\n');
         string header = lines.First(l => l.StartsWith("Benchmark", StringComparison.Ordinal));
         string row = lines.First(l => l.StartsWith("MNIST-A", StringComparison.Ordinal));
-        Assert.That(row, Does.Contain("0.7207").And.Contain("0.06763").And.Contain("0.7184").And.Contain("0.06896").And.Contain("0.3143").And.Contain("0.0002952"));
+        Assert.That(row, Does.Contain("0.7207").And.Contain("0.0676 (t)").And.Contain("0.7184").And.Contain("0.069 (t)").And.Contain("0.3143").And.Contain("0.0002952"));
         Assert.That(row, Does.Contain("moderate").And.Contain(" no"));
         Assert.That(lines.First(l => l.StartsWith("MNIST-C", StringComparison.Ordinal)), Does.Contain("1.0000").And.Contain("0.9337").And.Contain("significant").And.Contain("yes"));
         Assert.That(row.Length, Is.EqualTo(header.Length), "right-aligned columns end at the same place");
@@ -403,7 +407,89 @@ public sealed class StudyAnalyzerTests
         string text = StudyTableWriter.ToText(new StudyAnalyzer().Analyze(rows));
         Assert.That(text, Does.Contain("segment I [0, 4]").And.Contain("segment II [8, 8]"));
         Assert.That(text, Does.Contain("MNIST-A peaks at fgsm 4"));
-        // Point 1: mean 0.8, sd sqrt(2)*0.01, half width t(0.975, 1) * 0.01 = 12.7062 * 0.01.
-        Assert.That(text, Does.Contain("0.8000 [0.6729, 0.9271]"));
+        // Point 1: seeds 0.79 and 0.81, logits 1.3249 and 1.4499, half width t(0.975, 1) * 0.0625 = 12.7062 * 0.0625 on the logit scale.
+        Assert.That(text, Does.Contain("0.8000 [0.6440, 0.8986]"));
+        Assert.That(text, Does.Contain("note: intervals over 2 seeds (t with 1 df) are very wide; run 3 or more seeds (--seeds 3) for usable intervals"));
+        Assert.That(text, Does.Contain("logit scale"));
+    }
+
+    [TestCase(new[] { 0.5, 0.99 })]
+    [TestCase(new[] { 0.02, 0.6 })]
+    [TestCase(new[] { 0.0, 1.0 })]
+    [TestCase(new[] { 1.0, 1.0, 0.98 })]
+    [TestCase(new[] { 0.001, 0.0, 0.002 })]
+    public void RepetitionIntervals_StayInsideZeroOne_AndContainTheMean(double[] seeds)
+    {
+        // A plain t interval from two seeds 0.5 and 0.99 would be 0.745 ± 12.7 * 0.245 = [-2.37, 3.86].
+        var rows = seeds.Select((a, s) => AnalysisRows.Row("w", ResearchQuestion.Rq1, "lenet5", "p0", 0, (ulong)(s + 1), 0.99, 0.98, 0.7, a)).ToList();
+        MetricSummary m = new StudyAnalyzer().Analyze(rows).Architectures[0].Points[0].Metric(AccuracyMeasure.MnistA);
+        Assert.That(m.ConfidenceLow, Is.InRange(0.0, 1.0));
+        Assert.That(m.ConfidenceHigh, Is.InRange(0.0, 1.0));
+        Assert.That(m.ConfidenceLow, Is.LessThanOrEqualTo(m.Mean));
+        Assert.That(m.ConfidenceHigh, Is.GreaterThanOrEqualTo(m.Mean));
+        Assert.That(m.ConfidenceLow, Is.LessThan(m.ConfidenceHigh));
+    }
+
+    [Test]
+    public void RepetitionInterval_MatchesTheClosedForm_ForTwoSeeds()
+    {
+        // Seeds 0.5 and 0.9: logits 0 and ln 9, mean ln 3, sd/sqrt(2) = ln 3; with t = t(0.975, 1) = tan(0.475 pi)
+        // the interval is [logistic((1 - t) ln 3), logistic((1 + t) ln 3)] = [1 / (1 + 3^(t - 1)), 1 / (1 + 3^-(t + 1))].
+        (double low, double high) = StudyAnalyzer.LogitInterval([0.5, 0.9], 0.7, 0.95);
+        double t = Math.Tan(0.475 * Math.PI);
+        Assert.That(low, Is.EqualTo(1 / (1 + Math.Pow(3, t - 1))).Within(1e-9));
+        Assert.That(high, Is.EqualTo(1 / (1 + Math.Pow(3, -(t + 1)))).Within(1e-9));
+        Assert.That(low, Is.EqualTo(2.5984824009018438e-6).Within(1e-9));
+        Assert.That(high, Is.EqualTo(0.99999971127906636).Within(1e-9));
+
+        // Two seeds from 0.02 and 0.6: the back-transformed interval is widened to contain the arithmetic mean when needed.
+        (double l2, double h2) = StudyAnalyzer.LogitInterval([0.02, 0.6], 0.31, 0.95);
+        Assert.That(l2, Is.EqualTo(2.4335096683972686e-13).Within(1e-9));
+        Assert.That(h2, Is.EqualTo(0.99999999999205054).Within(1e-9));
+
+        // All seeds equal: [mean, mean].
+        Assert.That(StudyAnalyzer.LogitInterval([0.93, 0.93, 0.93], 0.93, 0.95), Is.EqualTo((0.93, 0.93)));
+    }
+
+    [Test]
+    public void PValues_Option_ReachesEverySpearman()
+    {
+        // Five points in perfect order (no ties): Auto and Exact give 2/120, Asymptotic SciPy's t with p = 0.
+        var rows = Enumerable.Range(0, 5).Select(i => AnalysisRows.Row("p", ResearchQuestion.Rq2, "lenet5", $"p{i}", i, 1, 0.99 - (0.01 * i), 0.98 - (0.01 * i), 0.6 + (0.05 * i), 0.3 + (0.1 * i), fgsmLevel: 2 * i)).ToList();
+        StudyTable auto = new StudyAnalyzer().Analyze(rows);
+        StudyTable exact = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: PValueRule.Exact)).Analyze(rows);
+        StudyTable t = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: PValueRule.Asymptotic)).Analyze(rows);
+        foreach (StudyTable table in new[] { auto, exact })
+        {
+            SingleFactorCell a = table.Architectures[0].SingleFactor!.Single(c => c.Measure == AccuracyMeasure.MnistA);
+            Assert.That(a.Spearman.PValue, Is.EqualTo(2.0 / 120).Within(1e-15));
+            Assert.That(a.Spearman.PValueMethodName, Is.EqualTo("exact"));
+            Assert.That(table.Architectures[0].Segments![0].Cells.Single(c => c.Measure == AccuracyMeasure.MnistA).Spearman.PValueMethod, Is.EqualTo(PValueMethod.ExactPermutation), "RQ2 segment");
+            Assert.That(a.Pearson.PValueMethod, Is.EqualTo(PValueMethod.StudentT), "Pearson's p is always t");
+        }
+
+        SingleFactorCell ta = t.Architectures[0].SingleFactor!.Single(c => c.Measure == AccuracyMeasure.MnistA);
+        Assert.That((ta.Spearman.PValue, ta.Spearman.PValueMethodName), Is.EqualTo((0.0, "t")));
+        Assert.That(t.Architectures[0].Segments![0].Cells.Single(c => c.Measure == AccuracyMeasure.MnistA).Spearman.PValueMethod, Is.EqualTo(PValueMethod.StudentT));
+
+        string text = StudyTableWriter.ToText(auto);
+        Assert.That(text.Split('\n').First(l => l.StartsWith("MNIST-A", StringComparison.Ordinal)), Does.Contain("0.0167 (exact)"));
+        Assert.That(text, Does.Contain("note: no intervals: 1 seed"));
+        Assert.That(StudyTableWriter.ToText(t).Split('\n').First(l => l.StartsWith("MNIST-A", StringComparison.Ordinal)), Does.Contain("< 1e-16 (t)"));
+        using JsonDocument doc = JsonDocument.Parse(StudyTableWriter.ToJson(auto));
+        JsonElement spearman = doc.RootElement.GetProperty("architectures")[0].GetProperty("benchmarks")[3].GetProperty("spearman");
+        Assert.That(spearman.EnumerateObject().Select(o => o.Name), Is.EqualTo(new[] { "r", "p", "pMethod", "status" }));
+        Assert.That(spearman.GetProperty("pMethod").GetString(), Is.EqualTo("exact"));
+        Assert.That(() => new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: (PValueRule)9)), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void RepetitionNote_IsNull_WithThreeSeeds()
+    {
+        var rows = Enumerable.Range(0, 3).SelectMany(i => Enumerable.Range(1, 3).Select(s => AnalysisRows.Row("n", ResearchQuestion.Rq1, "lenet5", $"p{i}", i, (ulong)s, 0.99, 0.98, 0.7, 0.3 + (0.1 * i) + (0.01 * s), gaussianLevel: i))).ToList();
+        StudyTable table = new StudyAnalyzer().Analyze(rows);
+        Assert.That(table.RepetitionNote, Is.Null);
+        Assert.That(StudyTableWriter.ToText(table), Does.Not.Contain("note:"));
+        Assert.That(new StudyAnalyzer().Analyze(AnalysisRows.Rq1()).RepetitionNote, Does.StartWith("note: no intervals: 1 seed"));
     }
 }
