@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Robustness.Cli;
 
 /// <summary>
-/// The help conventions of every command, applied once to the whole tree (docs/cli.md): a value placeholder says what
+/// The help conventions of every command, applied once to the whole tree (docs/architecture.md, "CLI help"): a value placeholder says what
 /// kind of value an option takes - FILE, DIR, N (a whole number), X (a number), LIST (comma-separated or a range
 /// start:stop:step), NAME, COLUMN, DEVICE, URL - instead of repeating the option's name; options with a fixed set of values
 /// show the set. Defaults read <c>[default: ...]</c> at the end of the description: System.CommandLine writes it for an

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Robustness.Cli.Reports;
 using Robustness.Data;
 using Robustness.Data.Sources;
+using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Benchmarks;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Runner;
@@ -226,7 +227,7 @@ internal static class QuickstartCommand
     }
 
     /// <summary>The grid of sample images from the study's cached suites: clean, Gaussian and FGSM at three levels each.</summary>
-    private static FigureFile? SampleGrid(IReadOnlyList<string> suiteFolders, string figureFolder, string datasetName)
+    private static ReportFigure? SampleGrid(IReadOnlyList<string> suiteFolders, string figureFolder, string datasetName)
     {
         // The suites this run scored with (from the runner's summary), not whatever else the folder holds.
         var suites = suiteFolders

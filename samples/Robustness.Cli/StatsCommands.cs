@@ -37,7 +37,7 @@ internal static class StatsCommands
         };
         var method = new Option<string?>("--method")
         {
-            Description = "pearson | spearman | kendall | multiple (default: spearman for one --x column, multiple for several).",
+            Description = "The correlation [default: spearman for one --x column, multiple for several].",
         };
         method.AcceptOnlyFromAmong(_methods);
         var json = new Option<bool>("--json")
@@ -46,7 +46,7 @@ internal static class StatsCommands
         };
         var pValues = CliOptions.PValues();
 
-        var correlate = new Command("correlate", "Correlate a CSV column with one column (Pearson, Spearman, Kendall) or several (multiple correlation R of an OLS fit).");
+        var correlate = new Command("correlate", "Correlate a CSV column with one column (Pearson, Spearman, Kendall) or several (multiple correlation R of an OLS fit). Example: robustness stats correlate --csv points.csv --y mnist_a_mean --x fgsm --p exact");
         correlate.Options.Add(csv);
         correlate.Options.Add(y);
         correlate.Options.Add(x);

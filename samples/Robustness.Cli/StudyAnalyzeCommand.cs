@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
@@ -23,7 +22,7 @@ internal static class StudyAnalyzeCommand
         var study = new Option<string?>("--study") { Description = "The study's name (needed when the store holds several studies of the question)." };
         var json = new Option<bool>("--json") { Description = "Print the table as one JSON object (NaN and infinities as null)." };
         var pValues = CliOptions.PValues();
-        var analyze = new Command("analyze", "Print a research question's table (Spearman/Pearson r and p, mean and variance; RQ2 by segments; multiple R for RQ5/RQ6) from a result store.")
+        var analyze = new Command("analyze", "Print a research question's table (Spearman/Pearson r and p, mean and variance; RQ2 by segments; multiple R for RQ5/RQ6) from a result store, opened read-only. Example: robustness study analyze --rq 2 --store rq2.db --p exact")
         {
             rq, store, study, pValues, json,
         };
@@ -39,57 +38,8 @@ internal static class StudyAnalyzeCommand
     /// <summary>Reads the rows of one study of <paramref name="question"/> from the store and analyses them (Spearman p by <paramref name="pValues"/>).</summary>
     internal static StudyTable Analyze(string storePath, ResearchQuestion question, string? studyName, PValueRule pValues = PValueRule.Auto)
     {
-        string path = Path.GetFullPath(storePath);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such result store.", path);
-        }
-
-        EnsureStudyStore(path);
-        List<StudyRow> rows;
-        using (var results = SqliteResultStore.Open(path))
-        {
-            rows = [.. results.Rows(studyName).Where(r => r.Question == question)];
-            if (rows.Count == 0)
-            {
-                var present = results.Rows().Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Study} (RQ{(int)r.Question})")).Distinct().Order(StringComparer.Ordinal).ToList();
-                string what = studyName is null
-                    ? string.Create(CultureInfo.InvariantCulture, $"no rows of RQ{(int)question}")
-                    : string.Create(CultureInfo.InvariantCulture, $"no rows of RQ{(int)question} in study '{studyName}'");
-                throw new InvalidDataException($"{path}: {what}; the store holds {(present.Count == 0 ? "no rows" : string.Join(", ", present))}.");
-            }
-        }
-
-        var studies = rows.Select(r => r.Study).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (studies.Count > 1)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{path} holds {studies.Count} studies of RQ{(int)question} ({string.Join(", ", studies)}); choose one with --study."));
-        }
-
+        using var results = SqliteResultStore.OpenReadOnly(storePath);
         var analyzer = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: pValues));
-        return CliOptions.WithPValues(pValues, () => analyzer.Analyze(rows));
-    }
-
-    /// <summary>Checks, read-only, that the file is a SQLite database with the result store's row table (so that analysing never adds tables to another database).</summary>
-    private static void EnsureStudyStore(string path)
-    {
-        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        try
-        {
-            using var connection = new SqliteConnection(builder.ToString());
-            connection.Open();
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('rows', 'studies');";
-            long tables = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-            if (tables != 2)
-            {
-                throw new InvalidDataException($"{path}: expected a study result store (tables 'rows' and 'studies'), found a SQLite database without them.");
-            }
-        }
-        catch (SqliteException e)
-        {
-            throw new InvalidDataException($"{path}: expected a study result store (SQLite), found a file SQLite cannot read: {e.Message}", e);
-        }
+        return CliOptions.WithPValues(pValues, () => analyzer.Analyze(results, question, studyName));
     }
 }

@@ -42,8 +42,6 @@ internal static class StudyExecution
         ArgumentNullException.ThrowIfNull(services);
         evaluation ??= StudyEvaluation.Paper;
         var runner = services.GetRequiredService<StudyRunner>();
-        using var results = SqliteResultStore.Open(storePath);
-        IStudyProgressView progress = ProgressRenderer.Create(context, noProgress);
         var options = new StudyRunOptions
         {
             WorkDirectory = workPath,
@@ -53,6 +51,11 @@ internal static class StudyExecution
             Pgd = evaluation.Pgd,
             TrainingAttack = evaluation.TrainingAttack,
         };
+
+        // Refuse a bad request (an unknown architecture, say) before the store is created or the study recorded.
+        runner.Validate(design, data, options);
+        using var results = SqliteResultStore.Open(storePath);
+        IStudyProgressView progress = ProgressRenderer.Create(context, noProgress);
         var summary = progress.Run(() => runner.Run(design, data, results, options, progress));
         Summarize(context.Output, design, data, results, summary, storePath, workPath);
         return summary;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Robustness.Cli.Tests;
 
-/// <summary>The help conventions of every command (docs/cli.md) and <c>study run --dry-run</c>.</summary>
+/// <summary>The help conventions of every command (docs/architecture.md, "CLI help") and <c>study run --dry-run</c>.</summary>
 public sealed partial class HelpAndPlanTests
 {
     private static IEnumerable<Command> Leaves(Command command) =>
@@ -67,6 +67,25 @@ public sealed partial class HelpAndPlanTests
             Assert.That(output, Does.Contain("rq4-ld0.3\t~60 clean, LD 0.3"), output);
             Assert.That(output, Does.Contain("store absent").And.Contain("estimated time: about").And.Contain("nothing was trained or written"), output);
             Assert.That(Directory.GetFileSystemEntries(folder), Is.Empty, "no store, no work folder");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void StudyRun_WithAnUnknownArchitecture_FailsBeforeTheStoreExists()
+    {
+        string folder = Directory.CreateTempSubdirectory("robustness-arch-").FullName;
+        try
+        {
+            string store = System.IO.Path.Combine(folder, "typo.db");
+            var (exit, _, error) = CliRunner.Run("study", "run", "--rq", "1", "--dataset", "synthetic", "--train-per-class", "20", "--test-per-class", "10",
+                "--arch", "lenet", "--device", "cpu", "--store", store);
+            Assert.That(exit, Is.EqualTo(RobustnessCli.Failure), error);
+            Assert.That(error, Does.Contain("unknown architecture 'lenet'; known: lenet5, alexnet8"), error);
+            Assert.That(Directory.GetFileSystemEntries(folder), Is.Empty, "no store was created, so the corrected command starts afresh");
         }
         finally
         {

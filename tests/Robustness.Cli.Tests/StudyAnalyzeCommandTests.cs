@@ -188,7 +188,7 @@ public sealed class StudyAnalyzeCommandTests
         byte[] before = File.ReadAllBytes(other);
         (exit, _, stderr) = Run("study", "analyze", "--rq", "1", "--store", other);
         Assert.That(exit, Is.EqualTo(RobustnessCli.Failure));
-        Assert.That(stderr.TrimEnd(), Is.EqualTo($"robustness: {other}: expected a study result store (tables 'rows' and 'studies'), found a SQLite database without them."));
+        Assert.That(stderr.TrimEnd(), Does.StartWith($"robustness: {other}: expected a study result store (tables 'rows' and 'studies'"));
         Assert.That(File.ReadAllBytes(other), Is.EqualTo(before), "the other database is left as it was");
     }
 
@@ -291,5 +291,25 @@ public sealed class StudyAnalyzeCommandTests
         Assert.That(exit, Is.EqualTo(RobustnessCli.UsageError));
         Assert.That(stderr, Does.Contain(expected));
         Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void Analyze_NamesARunStuckAtChance_InTextAndJson()
+    {
+        var rows = Rq2Rows();
+        rows[3] = rows[3] with { TrainingAccuracy = 0.11 };
+        string path = Store(rows);
+
+        var (exit, stdout, stderr) = Run("study", "analyze", "--rq", "2", "--store", path);
+        Assert.That(exit, Is.Zero, stderr);
+        Assert.That(stdout, Does.Contain("warning: 1 run(s) stayed near chance").And.Contain("rq2/lenet5/p3/s5 (11.0 %)"), stdout);
+
+        (exit, stdout, stderr) = Run("study", "analyze", "--rq", "2", "--store", path, "--json");
+        Assert.That(exit, Is.Zero, stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(stdout);
+        var flagged = json.RootElement.GetProperty("nearChanceRuns");
+        Assert.That(flagged.GetArrayLength(), Is.EqualTo(1));
+        Assert.That(flagged[0].GetProperty("key").GetString(), Is.EqualTo("rq2/lenet5/p3/s5"));
+        Assert.That(rows.Count(r => r.NearChance), Is.EqualTo(1), "10 classes: below 0.15 is near chance");
     }
 }

@@ -7,9 +7,6 @@ using ScottPlot;
 
 namespace Robustness.Cli.Reports;
 
-/// <summary>One figure written as PNG and SVG: its title and the two file names (relative to the report folder).</summary>
-internal sealed record FigureFile(string Title, string Png, string Svg);
-
 /// <summary>
 /// The report's figures (ScottPlot 5): accuracy against the training level per architecture (the paper's Figures
 /// 2-5), RQ5 heatmaps per benchmark (Figure 6), accuracy against the test level for the clean and the most strongly
@@ -31,7 +28,7 @@ internal static class StudyFigures
     public static bool HasFonts() => SkiaSharp.SKFontManager.Default.FontFamilyCount > 0;
 
     /// <summary>RQ1-RQ4: the four accuracies (repetition means) against the factor level, one file per architecture.</summary>
-    public static FigureFile AccuracyByTrainingLevel(StudyTable table, ArchitectureTable architecture, string folder, string relativeFolder)
+    public static ReportFigure AccuracyByTrainingLevel(StudyTable table, ArchitectureTable architecture, string folder, string relativeFolder)
     {
         var plot = NewPlot();
         double[] x = [.. architecture.Points.Select(p => p.Factors[0])];
@@ -65,7 +62,7 @@ internal static class StudyFigures
     /// RQ1-RQ4 with attack columns: each column's mean accuracy over the benchmark levels (repetition means) against
     /// the training level, white-box columns solid, transfer columns with open markers, the clean MNIST-Test for scale.
     /// </summary>
-    public static FigureFile? AttacksByTrainingLevel(StudyTable table, ArchitectureTable architecture, string folder, string relativeFolder)
+    public static ReportFigure? AttacksByTrainingLevel(StudyTable table, ArchitectureTable architecture, string folder, string relativeFolder)
     {
         if (architecture.Attacks is not { } attacks || table.IsMultiFactor)
         {
@@ -101,7 +98,7 @@ internal static class StudyFigures
     }
 
     /// <summary>RQ5: one heatmap (Gaussian level x FGSM level) of a benchmark's mean accuracy.</summary>
-    public static FigureFile Heatmap(StudyTable table, ArchitectureTable architecture, AccuracyMeasure measure, string folder, string relativeFolder)
+    public static ReportFigure Heatmap(StudyTable table, ArchitectureTable architecture, AccuracyMeasure measure, string folder, string relativeFolder)
     {
         double[] gaussian = [.. architecture.Points.Select(p => p.Factors[0]).Distinct().Order()];
         double[] fgsm = [.. architecture.Points.Select(p => p.Factors[1]).Distinct().Order()];
@@ -160,7 +157,7 @@ internal static class StudyFigures
     /// MNIST-C and MNIST-A accuracy at every test level for the clean model (all factors at their lowest value) and the
     /// most strongly perturbed one (largest sum of factor values), repetitions averaged per level.
     /// </summary>
-    public static FigureFile? AccuracyByTestLevel(StudyTable table, ArchitectureTable architecture, IReadOnlyList<StudyRow> rows, string folder, string relativeFolder)
+    public static ReportFigure? AccuracyByTestLevel(StudyTable table, ArchitectureTable architecture, IReadOnlyList<StudyRow> rows, string folder, string relativeFolder)
     {
         var own = rows.Where(r => r.Architecture == architecture.Architecture && r.BenchmarkLevels.Count > 0).ToList();
         if (own.Count == 0 || architecture.Points.Count == 0)
@@ -199,7 +196,7 @@ internal static class StudyFigures
     /// A grid of sample images: one column per image (the first image of each of up to <paramref name="columns"/> classes),
     /// one row per (kind, level) in <paramref name="rowsOfImages"/>, grey scale, black = 0.
     /// </summary>
-    public static FigureFile SampleGrid(IReadOnlyList<(string Label, ImageSet Images)> rowsOfImages, int columns, string title, string folder, string relativeFolder, string name)
+    public static ReportFigure SampleGrid(IReadOnlyList<(string Label, ImageSet Images)> rowsOfImages, int columns, string title, string folder, string relativeFolder, string name)
     {
         ArgumentNullException.ThrowIfNull(rowsOfImages);
         var plot = NewPlot();
@@ -285,12 +282,12 @@ internal static class StudyFigures
         return plot;
     }
 
-    private static FigureFile Save(Plot plot, string folder, string relativeFolder, string name, string title, int width = Width, int height = Height)
+    private static ReportFigure Save(Plot plot, string folder, string relativeFolder, string name, string title, int width = Width, int height = Height)
     {
         Directory.CreateDirectory(folder);
         plot.SavePng(Path.Combine(folder, name + ".png"), width, height);
         plot.SaveSvg(Path.Combine(folder, name + ".svg"), width, height);
-        return new FigureFile(title, relativeFolder + "/" + name + ".png", relativeFolder + "/" + name + ".svg");
+        return new ReportFigure(title, relativeFolder + "/" + name + ".png", relativeFolder + "/" + name + ".svg");
     }
 
     /// <summary>The question's title for figure headings, e.g. "RQ2 FGSM training".</summary>

@@ -177,7 +177,10 @@ public sealed class StudyAnalyzer
             architectures.Add(arch.Any(r => r.Attacks.Count > 0) ? archTable with { Attacks = AttackSummary([.. arch], points, multi) } : archTable);
         }
 
-        return new StudyTable(study, question, factors, _options.Alpha, _options.ConfidenceLevel, repetitions, architectures);
+        return new StudyTable(study, question, factors, _options.Alpha, _options.ConfidenceLevel, repetitions, architectures)
+        {
+            NearChanceRuns = [.. rows.Where(r => r.NearChance).OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new KeyValuePair<string, double>(r.Key, r.TrainingAccuracy))],
+        };
     }
 
     private List<PointSummary> Summaries(IEnumerable<StudyRow> rows, ResearchQuestion question)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Robustness.Evaluation.Designs;
 using Robustness.Statistics;
 
@@ -218,6 +219,16 @@ public sealed record StudyTable(
 {
     /// <summary>True for RQ5/RQ6 (multiple correlation), false for RQ1-RQ4 (single-factor correlation).</summary>
     public bool IsMultiFactor => Factors.Count > 1;
+
+    /// <summary>
+    /// The runs whose training accuracy stayed near chance (<see cref="Results.StudyRow.NearChance"/>): their keys and training
+    /// accuracies. They are analysed like every other row, and every output names them, because such a model says nothing about robustness.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, double>> NearChanceRuns { get; init; } = [];
+
+    /// <summary>The line text outputs print about <see cref="NearChanceRuns"/>, or null when there are none.</summary>
+    public string? NearChanceNote => NearChanceRuns.Count == 0 ? null : string.Create(CultureInfo.InvariantCulture,
+        $"warning: {NearChanceRuns.Count} run(s) stayed near chance on their own training set (training accuracy below 1.5 / classes): {string.Join(", ", NearChanceRuns.Select(r => $"{r.Key} ({r.Value:P1})"))}");
 
     /// <summary>Which variance the tables report: always the sample variance (divisor n - 1).</summary>
     public const string VarianceKind = "sample (n-1)";

@@ -40,6 +40,16 @@ public static class StudyTableWriter
         w.WriteString("study", table.Study);
         w.WriteNumber("question", (int)table.Question);
         w.WriteString("kind", table.IsMultiFactor ? "multi-factor" : "single-factor");
+        w.WriteStartArray("nearChanceRuns");
+        foreach (var (key, accuracy) in table.NearChanceRuns)
+        {
+            w.WriteStartObject();
+            w.WriteString("key", key);
+            w.WriteNumber("trainingAccuracy", accuracy);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteStartArray("factors");
         foreach (string f in table.Factors)
         {
@@ -387,6 +397,11 @@ public static class StudyTableWriter
         if (table.RepetitionNote is { } note)
         {
             sb.Append(note).Append('\n');
+        }
+
+        if (table.NearChanceNote is { } chance)
+        {
+            sb.Append(chance).Append('\n');
         }
 
         foreach (ArchitectureTable a in table.Architectures)

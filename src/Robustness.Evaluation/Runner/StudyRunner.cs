@@ -151,6 +151,16 @@ public sealed partial class StudyRunner
         };
     }
 
+    /// <summary>
+    /// Checks everything <see cref="Run"/> would check before it writes anything (design, known architectures, levels,
+    /// attacks, PGD settings), so that an application can refuse a bad request before it creates a store.
+    /// </summary>
+    /// <param name="design">The design.</param>
+    /// <param name="data">The data.</param>
+    /// <param name="options">The run options.</param>
+    /// <exception cref="ArgumentException">Something is invalid; the message names it.</exception>
+    public void Validate(StudyDesign design, StudyData data, StudyRunOptions options) => _ = Plan(design, data, options);
+
     /// <summary>Checks the options and fixes everything a run of the design needs: runs, levels, seeds, attacks, folders, the study record.</summary>
     internal StudyPlan Plan(StudyDesign design, StudyData data, StudyRunOptions options)
     {
@@ -159,6 +169,12 @@ public sealed partial class StudyRunner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.WorkDirectory);
         var runs = design.Runs();
+        var unknown = design.Architectures.Where(a => !_factory.Architectures.Contains(a, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"Design '{design.StudyName}': unknown architecture{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(a => $"'{a}'"))}; known: {string.Join(", ", _factory.Architectures)}.", nameof(design));
+        }
+
         IReadOnlyList<double> levels = options.BenchmarkLevels ?? _evaluation.Levels;
         BenchmarkLevels.Validate(levels);
         ulong suiteSeed = options.BenchmarkSeed ?? _evaluation.Seed;
@@ -437,8 +453,23 @@ public sealed partial class StudyRunner
 
     private static void Report(IProgress<StudyProgress>? progress, StudyProgress value) => progress?.Report(value);
 
-    private static string SafeName(string name) =>
-        string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+    /// <summary>
+    /// A folder or file name for a study or architecture name, one-to-one: a name of letters, digits, '-', '_' and '.'
+    /// (not starting with '.') is kept; any other is escaped and suffixed with the first 8 hex digits of its SHA-256, so
+    /// that "x y" and "x_y" never share a folder.
+    /// </summary>
+    internal static string SafeName(string name)
+    {
+        bool plain = name.Length > 0 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        if (plain)
+        {
+            return name;
+        }
+
+        string escaped = string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')).TrimStart('.');
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        return $"{escaped}-{hash}";
+    }
 
     [GeneratedRegex("^\\..+\\.[0-9a-f]{32}\\.tmp$")]
     private static partial Regex TempNameRegex();

@@ -97,3 +97,22 @@ public sealed class StudyQuestionTests
         Assert.That(string.Create(CultureInfo.InvariantCulture, $"{StudyQuestion.For(Rq7)}"), Is.EqualTo("RQ7 Gaussian x label disturbance"));
     }
 }
+
+/// <summary>Study and architecture names map to folder names one-to-one.</summary>
+public sealed class SafeNameTests
+{
+    [TestCase("rq1-scaled")]
+    [TestCase("lenet5")]
+    [TestCase("a.b_c-d")]
+    public void PlainNames_AreKept(string name) => Assert.That(StudyRunner.SafeName(name), Is.EqualTo(name));
+
+    [Test]
+    public void NamesThatNeedEscaping_GetAHash_SoThatTheyNeverCollide()
+    {
+        string[] names = ["x y", "x_y", "x/y", "x\\y", "..", ".hidden", "é"];
+        var folders = names.Select(StudyRunner.SafeName).ToList();
+        Assert.That(folders.Distinct().Count(), Is.EqualTo(names.Length), string.Join(", ", folders));
+        Assert.That(folders, Has.All.Matches<string>(f => f.Length > 0 && !f.StartsWith('.') && f.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')));
+        Assert.That(StudyRunner.SafeName("x y"), Does.StartWith("x_y-").And.Length.EqualTo(12));
+    }
+}
