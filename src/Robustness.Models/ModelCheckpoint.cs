@@ -9,7 +9,7 @@ namespace Robustness.Models;
 public sealed record CheckpointMetadata
 {
     /// <summary>The sidecar format this code writes.</summary>
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>The sidecar format.</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -46,6 +46,13 @@ public sealed record CheckpointMetadata
 
     /// <summary>When the checkpoint was written (UTC).</summary>
     public DateTimeOffset SavedUtc { get; init; }
+
+    /// <summary>
+    /// Lower-case hex SHA-256 of the weights file the sidecar describes (format 2 on; null in format-1 sidecars). Every
+    /// <see cref="ModelCheckpoint.Load"/> checks it, so weights and metadata that do not belong together (a process killed
+    /// between writing the weights and the sidecar) are refused instead of loaded as the model the sidecar describes.
+    /// </summary>
+    public string? WeightsSha256 { get; init; }
 }
 
 /// <summary>
@@ -88,7 +95,13 @@ public static class ModelCheckpoint
             TorchSharpVersion = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
             SavedUtc = DateTimeOffset.UtcNow,
         };
-        AtomicFile.Write(full, temp => model.Module.save(temp));
+        string? hash = null;
+        AtomicFile.Write(full, temp =>
+        {
+            model.Module.save(temp);
+            hash = WeightsHash(temp);
+        });
+        written = written with { WeightsSha256 = hash };
         AtomicFile.Write(SidecarPath(full), temp =>
         {
             using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
@@ -128,10 +141,15 @@ public static class ModelCheckpoint
             throw new InvalidDataException($"{sidecar}: expected a checkpoint sidecar with an architecture and input shape, found none.");
         }
 
-        if (metadata.FormatVersion != CheckpointMetadata.CurrentFormatVersion)
+        if (metadata.FormatVersion is < 1 or > CheckpointMetadata.CurrentFormatVersion)
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"{sidecar}: expected sidecar format {CheckpointMetadata.CurrentFormatVersion}, found {metadata.FormatVersion}."));
+                $"{sidecar}: expected sidecar format 1 to {CheckpointMetadata.CurrentFormatVersion}, found {metadata.FormatVersion}."));
+        }
+
+        if (metadata.FormatVersion >= 2 && metadata.WeightsSha256 is not { Length: 64 })
+        {
+            throw new InvalidDataException($"{sidecar}: expected the weights' SHA-256 in a format-{metadata.FormatVersion} sidecar, found none.");
         }
 
         return metadata;
@@ -162,6 +180,11 @@ public static class ModelCheckpoint
             throw new FileNotFoundException($"{full}: the checkpoint's weights are missing.", full);
         }
 
+        if (metadata.WeightsSha256 is { } expected && WeightsHash(full) is var actual && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"{full}: expected weights with SHA-256 {expected} (as its sidecar records), found {actual}: the weights and the sidecar do not belong together (an interrupted save?); save or train the model again.");
+        }
+
         var model = factory.Create(metadata.Architecture, metadata.InitSeed, metadata.InputShape, device);
         try
         {
@@ -176,5 +199,11 @@ public static class ModelCheckpoint
 
         model.Module.eval();
         return model;
+    }
+
+    private static string WeightsHash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 }

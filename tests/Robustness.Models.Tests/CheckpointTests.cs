@@ -40,6 +40,30 @@ public sealed class CheckpointTests
     }
 
     [Test]
+    public void Load_RefusesNewWeightsBesideAnOldSidecar_AsAKillBetweenTheTwoWritesLeavesThem()
+    {
+        string path = Path.Combine(_folder, "model.bin");
+        string sidecar = ModelCheckpoint.SidecarPath(path);
+        using (var first = ModelTestData.CpuFactory().Create("lenet5", 1))
+        {
+            var metadata = ModelCheckpoint.Save(first, path);
+            Assert.That(metadata.WeightsSha256, Has.Length.EqualTo(64));
+            Assert.That(ModelCheckpoint.ReadMetadata(path).WeightsSha256, Is.EqualTo(metadata.WeightsSha256));
+        }
+
+        string oldSidecar = File.ReadAllText(sidecar);
+        using (var second = ModelTestData.CpuFactory().Create("lenet5", 2))
+        {
+            ModelCheckpoint.Save(second, path);
+        }
+
+        File.WriteAllText(sidecar, oldSidecar); // the weights of the second save, the sidecar of the first
+
+        Assert.That(() => ModelCheckpoint.Load(path, ModelTestData.CpuFactory()),
+            Throws.InstanceOf<InvalidDataException>().With.Message.StartsWith(path).And.Message.Contains("do not belong together"));
+    }
+
+    [Test]
     public void ReadMetadata_Throws_OnABrokenSidecar()
     {
         string path = Path.Combine(_folder, "model.bin");

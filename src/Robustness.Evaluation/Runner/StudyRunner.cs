@@ -389,7 +389,8 @@ public sealed partial class StudyRunner
             try
             {
                 var metadata = ModelCheckpoint.ReadMetadata(path);
-                if (metadata.DataFingerprint == fingerprint && metadata.InitSeed == seed && metadata.Training == training && metadata.TrainingReport is { } stored)
+                if (metadata.DataFingerprint == fingerprint && metadata.InitSeed == seed && metadata.Training == training && metadata.TrainingReport is { } stored
+                    && metadata.WeightsSha256 is not null)
                 {
                     var model = ModelCheckpoint.Load(path, _factory, architecture);
                     LogCleanLoaded(architecture, path);

@@ -85,6 +85,22 @@ public sealed class StudyRunnerTests
             Assert.That(store.IntegrityCheck(), Is.EqualTo(new[] { "ok" }));
         }
 
+        // New weights beside the old sidecar (a kill between the two writes of a save): never loaded as the clean model.
+        string checkpoint = StudyRunner.CleanCheckpointPath(temp.Combine("work-b"), design.StudyName, "lenet5");
+        using (var other = EvaluationTestData.CpuFactory().Create("lenet5", 99))
+        {
+            string elsewhere = temp.Combine("other.bin");
+            ModelCheckpoint.Save(other, elsewhere);
+            File.Copy(elsewhere, checkpoint, overwrite: true);
+        }
+
+        using (var store = SqliteResultStore.Open(temp.Combine("c.db")))
+        {
+            var again = CpuRunner().Run(design, data, store, options(temp.Combine("work-b")));
+            Assert.That((again.CleanModelsTrained, again.CleanModelsLoaded), Is.EqualTo((1, 0)), "the mismatched checkpoint is trained again");
+            Assert.That(store.Rows().Select(RunnerTestData.Outcome), Is.EqualTo(expected.Select(RunnerTestData.Outcome)));
+        }
+
         Assert.That(RunnerTestData.Temporaries(temp.Path), Is.Empty);
     }
 
