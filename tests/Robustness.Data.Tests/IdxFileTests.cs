@@ -50,6 +50,35 @@ public sealed class IdxFileTests
         Assert.That(read.Data.ToArray().Select(BitConverter.SingleToInt32Bits), Is.EqualTo(data.Select(BitConverter.SingleToInt32Bits)));
     }
 
+    [TestCase(1)]
+    [TestCase(4)]
+    [TestCase(8)]
+    [TestCase(9)]
+    public void Gzip_CutInsideItsTrailer_IsRefused(int missing)
+    {
+        string path = System.IO.Path.Combine(_temp.Path, "cut.idx.gz");
+        byte[] data = [.. Enumerable.Range(0, 600).Select(i => (byte)(i * 7))];
+        IdxFile.Write(path, data, [6, 10, 10], gzip: true);
+        Assert.That(IdxFile.ReadUnsignedBytes(path).Data.ToArray(), Is.EqualTo(data), "whole, it reads");
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^missing]);
+
+        Assert.That(() => IdxFile.ReadUnsignedBytes(path), Throws.TypeOf<InvalidDataException>().With.Message.StartsWith(path));
+    }
+
+    [Test]
+    public void Gzip_WithAWrongChecksum_IsRefused()
+    {
+        string path = System.IO.Path.Combine(_temp.Path, "crc.idx.gz");
+        IdxFile.Write(path, [1, 2, 3, 4], [4], gzip: true);
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^8] ^= 0xFF; // the CRC-32's low byte
+        File.WriteAllBytes(path, bytes);
+
+        // The decompressor itself notices a wrong CRC in a complete trailer; the trailer check covers a cut one.
+        Assert.That(() => IdxFile.ReadUnsignedBytes(path), Throws.TypeOf<InvalidDataException>().With.Message.StartsWith(path).And.Message.Contains("gzip"));
+    }
+
     [Test]
     public void Float32_IsWrittenBigEndian()
     {

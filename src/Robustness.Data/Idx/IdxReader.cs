@@ -43,13 +43,15 @@ internal sealed class IdxReader : IDisposable
     private const int ChunkBytes = 1 << 20;
     private readonly FileStream _file;
     private readonly Stream _stream;
+    private readonly ChecksummedStream? _decompressed;
 
-    private IdxReader(string path, FileStream file, Stream stream, bool isGzip)
+    private IdxReader(string path, FileStream file, Stream stream, ChecksummedStream? decompressed)
     {
         Path = path;
         _file = file;
         _stream = stream;
-        IsGzip = isGzip;
+        _decompressed = decompressed;
+        IsGzip = decompressed is not null;
         Header = null!;
     }
 
@@ -71,8 +73,9 @@ internal sealed class IdxReader : IDisposable
             int got = file.ReadAtLeast(probe, 2, throwOnEndOfStream: false);
             file.Position = 0;
             bool gzip = got == 2 && probe[0] == 0x1F && probe[1] == 0x8B;
-            Stream stream = gzip ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), IdxFile.BufferSize) : file;
-            reader = new IdxReader(path, file, stream, gzip);
+            var decompressed = gzip ? new ChecksummedStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true)) : null;
+            Stream stream = decompressed is null ? file : new BufferedStream(decompressed, IdxFile.BufferSize);
+            reader = new IdxReader(path, file, stream, decompressed);
             reader.Header = reader.ReadHeader(expected);
             return reader;
         }
@@ -129,6 +132,8 @@ internal sealed class IdxReader : IDisposable
                 throw Bad(FormattableString.Invariant(
                     $"expected the file to end after the {bytes:N0} bytes of data its header promises ({Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)}), found {extra:N0} extra trailing bytes"));
             }
+
+            CheckGzipTrailer();
         }
         finally
         {
@@ -147,6 +152,88 @@ internal sealed class IdxReader : IDisposable
     }
 
     private InvalidDataException Bad(string message, Exception? inner = null) => new($"{Path}: {message}", inner);
+
+    /// <summary>
+    /// The gzip trailer (RFC 1952: CRC-32 and size mod 2^32 of the decompressed data, little-endian, the file's last 8
+    /// bytes) against what was read: a file cut short inside its trailer, or altered, is refused instead of read.
+    /// Checks a single-member file, as IDX files are written.
+    /// </summary>
+    private void CheckGzipTrailer()
+    {
+        if (_decompressed is null)
+        {
+            return;
+        }
+
+        Span<byte> trailer = stackalloc byte[8];
+        long length = _file.Length;
+        if (length < 18)
+        {
+            throw Bad(FormattableString.Invariant($"expected a gzip file of at least 18 bytes (header and trailer), found {length}"));
+        }
+
+        _file.Seek(-8, SeekOrigin.End);
+        _file.ReadExactly(trailer);
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+        uint actualCrc = _decompressed.Crc;
+        uint actualSize = unchecked((uint)_decompressed.Count);
+        if (crc != actualCrc || size != actualSize)
+        {
+            throw Bad(FormattableString.Invariant(
+                $"expected the gzip trailer to match the data (CRC-32 {actualCrc:x8}, size {actualSize}), found CRC-32 {crc:x8}, size {size}: the file is truncated or damaged"));
+        }
+    }
+
+    /// <summary>Passes reads through and keeps the CRC-32 and the count of every byte read (System.IO.Hashing, vectorized).</summary>
+    private sealed class ChecksummedStream(Stream inner) : Stream
+    {
+        private readonly System.IO.Hashing.Crc32 _crc = new();
+
+        public long Count { get; private set; }
+
+        public uint Crc => _crc.GetCurrentHashAsUInt32();
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            _crc.Append(buffer[..n]);
+            Count += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 
     private T Guard<T>(Func<T> read)
     {
