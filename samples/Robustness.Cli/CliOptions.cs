@@ -106,6 +106,32 @@ internal static class CliOptions
         return attacks;
     }
 
+    /// <summary>The most CPU threads a command accepts: the machine's cores (more only stall; docs/reliability.md).</summary>
+    public static int MaxThreads => Environment.ProcessorCount;
+
+    /// <summary>The default thread count: 2, or the core count on a one-core machine.</summary>
+    public static int DefaultThreads => Math.Min(2, MaxThreads);
+
+    /// <summary>Makes a whole-number option a usage error (exit 2) outside [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <typeparam name="T">The option's value type (int, int?, ulong ...).</typeparam>
+    /// <param name="option">The option.</param>
+    /// <param name="min">The smallest allowed value.</param>
+    /// <param name="max">The largest allowed value.</param>
+    /// <param name="why">Why the upper limit, for the message, or null.</param>
+    /// <returns>The option.</returns>
+    public static Option<T> WithinRange<T>(this Option<T> option, long min, long max, string? why = null)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && long.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && (value < min || value > max))
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be {min} to {max}{(why is null ? "" : " (" + why + ")")}, got {value}."));
+            }
+        });
+        return option;
+    }
+
     /// <summary>The PGD options shared by <c>bench build</c> and <c>study run</c>: steps, step scale, random start and its seed.</summary>
     public static PgdCliOptions Pgd() => new();
 

@@ -29,7 +29,7 @@ internal static class QuickstartCommand
 
         public string? Dataset { get; init; }
 
-        public int Threads { get; init; } = 2;
+        public int Threads { get; init; } = CliOptions.DefaultThreads;
 
         public ulong Seed { get; init; } = TrainingOptions.DefaultSeed;
 
@@ -63,7 +63,7 @@ internal static class QuickstartCommand
         var defaults = new Settings();
         var outDir = new Option<string>("--out") { Description = "The output folder (study.db, report.md, CSV files, figures/).", DefaultValueFactory = _ => defaults.OutDir };
         var data = new Option<string?>("--data") { Description = $"Folder with the MNIST IDX files [default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder; without MNIST, Fashion-MNIST ({DatasetLocator.DebianFashionMnistFolder}), else synthetic digits]." };
-        var threads = new Option<int>("--threads") { Description = "CPU threads of libtorch.", DefaultValueFactory = _ => defaults.Threads };
+        var threads = CliOptions.WithinRange(new Option<int>("--threads") { Description = "CPU threads of libtorch.", DefaultValueFactory = _ => defaults.Threads }, 1, CliOptions.MaxThreads, "the cores of this machine");
         var seed = new Option<ulong>("--seed") { Description = "The seed of the models, picks and noise.", DefaultValueFactory = _ => defaults.Seed };
         var dataset = new Option<string?>("--dataset") { Description = "Force a dataset (mnist, fashion-mnist, synthetic).", Hidden = true };
         dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");
@@ -82,10 +82,6 @@ internal static class QuickstartCommand
         command.SetAction(parsed => context.Execute(parsed, () =>
         {
             int t = parsed.GetValue(threads);
-            if (t < 1)
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--threads must be at least 1; {t} was given."));
-            }
 
             var settings = new Settings
             {

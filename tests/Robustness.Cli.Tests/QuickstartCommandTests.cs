@@ -75,7 +75,8 @@ public sealed class QuickstartCommandTests
         Assert.That(error, Does.Contain(empty));
     }
 
-    [TestCase("--threads", "0", 1)]
+    [TestCase("--threads", "0", 2)]
+    [TestCase("--threads", "10000", 2)]
     [TestCase("--threads", "two", 2)]
     [TestCase("--dataset", "cifar", 2)]
     [TestCase("--bogus", "1", 2)]
