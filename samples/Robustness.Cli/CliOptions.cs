@@ -132,6 +132,60 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>Makes a value a usage error (exit 2) when <paramref name="problem"/> finds one in its text.</summary>
+    /// <typeparam name="T">The option's value type.</typeparam>
+    /// <param name="option">The option.</param>
+    /// <param name="problem">The problem with a value's text, or null when it is fine.</param>
+    /// <returns>The option.</returns>
+    public static Option<T> Checked<T>(this Option<T> option, Func<string, string?> problem)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        ArgumentNullException.ThrowIfNull(problem);
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && problem(result.Tokens[0].Value) is { } message)
+            {
+                result.AddError($"{option.Name}: {message}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The problem with a list of levels (the syntax and rules of <see cref="Evaluation.Benchmarks.BenchmarkLevels.Parse"/>), or null.</summary>
+    public static string? LevelsProblem(string text)
+    {
+        try
+        {
+            _ = Evaluation.Benchmarks.BenchmarkLevels.Parse(text);
+            return null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return e.Message.Split(" (Parameter", 2)[0];
+        }
+    }
+
+    /// <summary>The problem with an architecture list (names of the built-in architectures, each once), or null.</summary>
+    public static string? ArchitecturesProblem(string text)
+    {
+        string[] names = text.Split(',', StringSplitOptions.TrimEntries);
+        string[] known = [Models.ModelFactory.LeNet5, Models.ModelFactory.AlexNet8];
+        if (names.Any(n => n.Length == 0))
+        {
+            return $"an empty name in '{text}'; give names separated by commas, e.g. lenet5,alexnet8.";
+        }
+
+        if (names.FirstOrDefault(n => !known.Contains(n, StringComparer.Ordinal)) is { } unknown)
+        {
+            return $"unknown architecture '{unknown}'; known: {string.Join(", ", known)}.";
+        }
+
+        return names.Distinct(StringComparer.Ordinal).Count() == names.Length ? null : $"an architecture is named twice in '{text}'.";
+    }
+
+    /// <summary>The problem with a text that must not be empty, or null.</summary>
+    public static string? EmptyProblem(string text) => string.IsNullOrWhiteSpace(text) ? "must not be empty." : null;
+
     /// <summary>The PGD options shared by <c>bench build</c> and <c>study run</c>: steps, step scale, random start and its seed.</summary>
     public static PgdCliOptions Pgd() => new();
 

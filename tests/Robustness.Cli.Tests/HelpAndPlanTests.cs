@@ -83,8 +83,8 @@ public sealed partial class HelpAndPlanTests
             string store = System.IO.Path.Combine(folder, "typo.db");
             var (exit, _, error) = CliRunner.Run("study", "run", "--rq", "1", "--dataset", "synthetic", "--train-per-class", "20", "--test-per-class", "10",
                 "--arch", "lenet", "--device", "cpu", "--store", store);
-            Assert.That(exit, Is.EqualTo(RobustnessCli.Failure), error);
-            Assert.That(error, Does.Contain("unknown architecture 'lenet'; known: lenet5, alexnet8"), error);
+            Assert.That(exit, Is.EqualTo(RobustnessCli.UsageError), error);
+            Assert.That(error, Does.Contain("--arch: unknown architecture 'lenet'; known: lenet5, alexnet8"), error);
             Assert.That(Directory.GetFileSystemEntries(folder), Is.Empty, "no store was created, so the corrected command starts afresh");
         }
         finally
@@ -110,6 +110,35 @@ public sealed partial class HelpAndPlanTests
             Assert.That(exit, Is.EqualTo(RobustnessCli.UsageError), error);
             Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
             Assert.That(error, Does.Contain($"{option} must be").And.Contain($"got {value}"), error);
+            Assert.That(Directory.GetFileSystemEntries(folder), Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestCase("--levels", "1,x")]
+    [TestCase("--levels", "3,1")]
+    [TestCase("--bench-levels", "-1")]
+    [TestCase("--bench-levels", "1:2")]
+    [TestCase("--device", "gpu")]
+    [TestCase("--device", "cuda:-1")]
+    [TestCase("--arch", "lenet5,lenet5")]
+    [TestCase("--arch", "lenet5,")]
+    [TestCase("--name", "")]
+    [TestCase("--store", "")]
+    public void StudyRun_BadValues_AreUsageErrors_NamingTheOption(string option, string value)
+    {
+        string folder = Directory.CreateTempSubdirectory("robustness-bad-").FullName;
+        try
+        {
+            string[] store = option == "--store" ? [] : ["--store", System.IO.Path.Combine(folder, "s.db")];
+            var (exit, _, error) = CliRunner.Run(["study", "run", "--rq", "1", "--dataset", "synthetic", option, value, .. store]);
+            Assert.That(exit, Is.EqualTo(RobustnessCli.UsageError), error);
+            Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+            Assert.That(error, Does.Contain(option + ":"), error);
+            Assert.That(error, Does.Not.Contain("(Parameter"), "no .NET wording");
             Assert.That(Directory.GetFileSystemEntries(folder), Is.Empty);
         }
         finally
