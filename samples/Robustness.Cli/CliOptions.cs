@@ -8,7 +8,7 @@ namespace Robustness.Cli;
 internal static class CliOptions
 {
     /// <summary>The known question numbers: "1 to 6" when they run without a gap, else a list.</summary>
-    private static string QuestionNumbers()
+    public static string QuestionNumbers()
     {
         int[] ids = [.. StudyQuestion.All.Select(q => (int)q.Id)];
         return ids.Length > 1 && ids[^1] - ids[0] == ids.Length - 1
@@ -16,7 +16,7 @@ internal static class CliOptions
             : "one of " + string.Join(", ", ids);
     }
 
-    /// <summary><c>--rq N</c>, required, 1 to 6; a value out of range is a usage error (exit 2).</summary>
+    /// <summary><c>--rq N</c>, required; its limits are in <see cref="OptionRules"/>.</summary>
     public static Option<int> ResearchQuestion()
     {
         var rq = new Option<int>("--rq")
@@ -25,15 +25,6 @@ internal static class CliOptions
             Required = true,
             HelpName = "N",
         };
-        rq.Validators.Add(result =>
-        {
-            // GetValueOrDefault would throw on a token that is no integer; the parser reports that one itself.
-            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
-                && !StudyQuestion.Exists((Robustness.Evaluation.Designs.ResearchQuestion)value))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--rq must be {QuestionNumbers()}, got {value}."));
-            }
-        });
         return rq;
     }
 
@@ -82,27 +73,13 @@ internal static class CliOptions
         }
     }
 
-    /// <summary><c>--attacks LIST</c>: attack columns beyond MNIST-A; an unknown or repeated name is a usage error (exit 2).</summary>
+    /// <summary><c>--attacks LIST</c>: attack columns beyond MNIST-A; its rule is in <see cref="OptionRules"/>.</summary>
     public static Option<string?> Attacks()
     {
         var attacks = new Option<string?>("--attacks")
         {
             Description = "Attack columns beyond MNIST-A, comma-separated: fgsm, pgd, minimal (white-box against each model), fgsm-transfer, pgd-transfer (from the clean model). Example: fgsm,pgd,minimal [default: none].",
         };
-        attacks.Validators.Add(result =>
-        {
-            if (result.Tokens.Count == 1)
-            {
-                try
-                {
-                    _ = Evaluation.Benchmarks.StudyAttack.ParseList(result.Tokens[0].Value);
-                }
-                catch (ArgumentException e)
-                {
-                    result.AddError("--attacks: " + e.Message.Split(" (Parameter", 2)[0]);
-                }
-            }
-        });
         return attacks;
     }
 
@@ -111,45 +88,6 @@ internal static class CliOptions
 
     /// <summary>The default thread count: 2, or the core count on a one-core machine.</summary>
     public static int DefaultThreads => Math.Min(2, MaxThreads);
-
-    /// <summary>Makes a whole-number option a usage error (exit 2) outside [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    /// <typeparam name="T">The option's value type (int, int?, ulong ...).</typeparam>
-    /// <param name="option">The option.</param>
-    /// <param name="min">The smallest allowed value.</param>
-    /// <param name="max">The largest allowed value.</param>
-    /// <param name="why">Why the upper limit, for the message, or null.</param>
-    /// <returns>The option.</returns>
-    public static Option<T> WithinRange<T>(this Option<T> option, long min, long max, string? why = null)
-    {
-        ArgumentNullException.ThrowIfNull(option);
-        option.Validators.Add(result =>
-        {
-            if (result.Tokens.Count == 1 && long.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && (value < min || value > max))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be {min} to {max}{(why is null ? "" : " (" + why + ")")}, got {value}."));
-            }
-        });
-        return option;
-    }
-
-    /// <summary>Makes a value a usage error (exit 2) when <paramref name="problem"/> finds one in its text.</summary>
-    /// <typeparam name="T">The option's value type.</typeparam>
-    /// <param name="option">The option.</param>
-    /// <param name="problem">The problem with a value's text, or null when it is fine.</param>
-    /// <returns>The option.</returns>
-    public static Option<T> Checked<T>(this Option<T> option, Func<string, string?> problem)
-    {
-        ArgumentNullException.ThrowIfNull(option);
-        ArgumentNullException.ThrowIfNull(problem);
-        option.Validators.Add(result =>
-        {
-            if (result.Tokens.Count == 1 && problem(result.Tokens[0].Value) is { } message)
-            {
-                result.AddError($"{option.Name}: {message}");
-            }
-        });
-        return option;
-    }
 
     /// <summary>The problem with a list of levels (the syntax and rules of <see cref="Evaluation.Benchmarks.BenchmarkLevels.Parse"/>), or null.</summary>
     public static string? LevelsProblem(string text)
@@ -183,33 +121,12 @@ internal static class CliOptions
         return names.Distinct(StringComparer.Ordinal).Count() == names.Length ? null : $"an architecture is named twice in '{text}'.";
     }
 
-    /// <summary>The problem with a text that must not be empty, or null.</summary>
-    public static string? EmptyProblem(string text) => string.IsNullOrWhiteSpace(text) ? "must not be empty." : null;
-
     /// <summary>The PGD options shared by <c>bench build</c> and <c>study run</c>: steps, step scale, random start and its seed.</summary>
     public static PgdCliOptions Pgd() => new();
 
-    /// <summary><c>--pgd-steps N</c>, <c>--pgd-step-scale X</c>, <c>--pgd-random-start</c>; out-of-range values are usage errors (exit 2).</summary>
+    /// <summary><c>--pgd-steps N</c>, <c>--pgd-step-scale X</c>, <c>--pgd-random-start</c>; their limits are in <see cref="OptionRules"/>.</summary>
     internal sealed class PgdCliOptions
     {
-        public PgdCliOptions()
-        {
-            Steps.Validators.Add(result =>
-            {
-                if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value < 1)
-                {
-                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"--pgd-steps must be at least 1, got {value}."));
-                }
-            });
-            StepScale.Validators.Add(result =>
-            {
-                if (result.Tokens.Count == 1 && double.TryParse(result.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && !(double.IsFinite(value) && value > 0))
-                {
-                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"--pgd-step-scale must be a finite number above 0, got {result.Tokens[0].Value}."));
-                }
-            });
-        }
-
         public Option<int> Steps { get; } = new("--pgd-steps") { Description = "PGD steps per image and level.", DefaultValueFactory = _ => Models.PgdOptions.DefaultSteps };
 
         public Option<double> StepScale { get; } = new("--pgd-step-scale") { Description = "PGD step size as a multiple of level / steps.", DefaultValueFactory = _ => Models.PgdOptions.DefaultStepScale };
@@ -227,4 +144,24 @@ internal static class CliOptions
             BatchSize = batchSize,
         };
     }
+
+    /// <summary>The problem with an attack list (<see cref="Evaluation.Benchmarks.StudyAttack.ParseList"/>), or null.</summary>
+    public static string? AttacksProblem(string text)
+    {
+        try
+        {
+            _ = Evaluation.Benchmarks.StudyAttack.ParseList(text);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message.Split(" (Parameter", 2)[0];
+        }
+    }
+
+    /// <summary>The problem with a research-question number, or null (a token that is no integer is the parser's to report).</summary>
+    public static string? QuestionProblem(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && !StudyQuestion.Exists((Robustness.Evaluation.Designs.ResearchQuestion)value)
+            ? string.Create(CultureInfo.InvariantCulture, $"must be {QuestionNumbers()}, got {value}.")
+            : null;
 }

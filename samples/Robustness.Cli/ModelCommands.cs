@@ -47,12 +47,6 @@ internal static class ModelCommands
         var height = new Option<int>("--height") { Description = "Image height in pixels.", DefaultValueFactory = _ => 28 };
         var width = new Option<int>("--width") { Description = "Image width in pixels.", DefaultValueFactory = _ => 28 };
         var classes = new Option<int>("--classes") { Description = "Number of classes.", DefaultValueFactory = _ => 10 };
-        foreach (var option in new[] { height, width })
-        {
-            option.Validators.Add(r => CheckAtLeast(r, option.Name, 1));
-        }
-
-        classes.Validators.Add(r => CheckAtLeast(r, classes.Name, 2));
         var import = new Command("import", "Read a PyTorch state_dict of an architecture into a checkpoint. Example: robustness model import --arch lenet5 --state-dict lenet5.pt --out lenet5.bin")
         {
             arch, stateDict, output, height, width, classes,
@@ -86,13 +80,5 @@ internal static class ModelCommands
         }
 
         o.WriteLine($"written: {path}");
-    }
-
-    private static void CheckAtLeast(System.CommandLine.Parsing.OptionResult result, string name, int minimum)
-    {
-        if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value < minimum)
-        {
-            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be at least {minimum}, got {value}."));
-        }
     }
 }

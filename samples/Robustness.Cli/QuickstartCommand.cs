@@ -63,7 +63,7 @@ internal static class QuickstartCommand
         var defaults = new Settings();
         var outDir = new Option<string>("--out") { Description = "The output folder (study.db, report.md, CSV files, figures/).", DefaultValueFactory = _ => defaults.OutDir };
         var data = new Option<string?>("--data") { Description = $"Folder with the MNIST IDX files [default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder; without MNIST, Fashion-MNIST ({DatasetLocator.DebianFashionMnistFolder}), else synthetic digits]." };
-        var threads = CliOptions.WithinRange(new Option<int>("--threads") { Description = "CPU threads of libtorch.", DefaultValueFactory = _ => defaults.Threads }, 1, CliOptions.MaxThreads, "the cores of this machine");
+        var threads = new Option<int>("--threads") { Description = "CPU threads of libtorch.", DefaultValueFactory = _ => defaults.Threads };
         var seed = new Option<ulong>("--seed") { Description = "The seed of the models, picks and noise.", DefaultValueFactory = _ => defaults.Seed };
         var dataset = new Option<string?>("--dataset") { Description = "Force a dataset (mnist, fashion-mnist, synthetic).", Hidden = true };
         dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");

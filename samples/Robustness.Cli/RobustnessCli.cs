@@ -22,7 +22,7 @@ internal static class RobustnessCli
         if (parsed.Errors.Count > 0)
         {
             string command = string.Join(' ', CommandPath(parsed.CommandResult.Command));
-            error.WriteLine($"robustness: {CliContext.OneLine(parsed.Errors[0].Message)} (see '{command} --help')");
+            error.WriteLine($"robustness: {OptionRules.Describe(parsed)} (see '{command} --help')");
             return UsageError;
         }
 
@@ -55,7 +55,7 @@ internal static class RobustnessCli
         root.Subcommands.Add(StudyCommands.Create(context));
         root.Subcommands.Add(ModelCommands.Create(context));
         root.Subcommands.Add(QuickstartCommand.Create(context));
-        return HelpConventions.Apply(root);
+        return OptionRules.Apply(HelpConventions.Apply(root));
     }
 
     private static IEnumerable<string> CommandPath(Command command)

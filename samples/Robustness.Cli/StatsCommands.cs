@@ -245,6 +245,11 @@ internal static class StatsCommands
             }
 
             List<string> header = Split(headerLine, path, 1);
+            if (header.Select(h => h.Trim()).GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                throw new InvalidDataException($"{path}: line 1 names the column '{twice.Key}' {twice.Count()} times; every column name must be unique.");
+            }
+
             var indices = new int[wanted.Count];
             for (int w = 0; w < wanted.Count; w++)
             {

@@ -27,29 +27,29 @@ internal static class StudyCommands
     private static Command CreateRun(CliContext context)
     {
         var rq = CliOptions.ResearchQuestion();
-        var arch = CliOptions.Checked(new Option<string?>("--arch") { Description = "Architectures, comma-separated: lenet5, alexnet8 [default: lenet5; both with --paper]." }, CliOptions.ArchitecturesProblem);
+        var arch = new Option<string?>("--arch") { Description = "Architectures, comma-separated: lenet5, alexnet8 [default: lenet5; both with --paper]." };
         var dataset = new Option<string>("--dataset") { Description = "The dataset.", DefaultValueFactory = _ => "mnist" };
         dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");
         var folder = new Option<string?>("--data") { Description = $"Folder with the IDX files (or a parent with a folder per dataset) [default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder]." };
         var paper = new Option<bool>("--paper") { Description = "The paper's full scale (all images, all levels, 30 epochs, both architectures; meant for a GPU) instead of the scaled design." };
-        var trainPerClass = CliOptions.WithinRange(new Option<int?>("--train-per-class") { Description = "Training images per class; without a training split (the MNIST test-only copy) train and test are drawn disjointly from the test split [default: 800; all with --paper]." }, 1, 1_000_000);
-        var testPerClass = CliOptions.WithinRange(new Option<int?>("--test-per-class") { Description = "Test images per class for the benchmarks [default: 200; all with --paper]." }, 1, 1_000_000);
+        var trainPerClass = new Option<int?>("--train-per-class") { Description = "Training images per class; without a training split (the MNIST test-only copy) train and test are drawn disjointly from the test split [default: 800; all with --paper]." };
+        var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images per class for the benchmarks [default: 200; all with --paper]." };
         var subsetSeed = new Option<ulong>("--subset-seed") { Description = "The seed of the per-class subsets and of the disjoint train/test draw (fixed across repetitions).", DefaultValueFactory = _ => 1 };
-        var levels = CliOptions.Checked(new Option<string?>("--levels")
+        var levels = new Option<string?>("--levels")
         {
             Description = "The question's factor levels, a list 0,2,4 or a range start:stop:step (not for RQ6) [default: "
                 + string.Join("; ", StudyQuestion.All.Select(q => $"RQ{(int)q.Id} {q.DescribeLevels(q.WithScaledLevels(new StudyDesign { Question = q.Id }))}")) + "; the paper's with --paper].",
-        }, CliOptions.LevelsProblem);
-        var benchLevels = CliOptions.Checked(new Option<string?>("--bench-levels") { Description = "l2 levels of the Gaussian and FGSM test suites [default: 0.5:12:0.5, the paper's 24]." }, CliOptions.LevelsProblem);
-        var imagesPerClass = CliOptions.WithinRange(new Option<int?>("--images-per-class") { Description = "Perturbed images added per class [default: a third of --train-per-class; 2000 with --paper]." }, 1, 1_000_000);
-        var maxEpochs = CliOptions.WithinRange(new Option<int?>("--max-epochs") { Description = "The most epochs per model [default: 5; 30 with --paper]." }, 1, 10_000);
-        var seeds = CliOptions.WithinRange(new Option<int>("--seeds") { Description = "Repetitions: seeds per design point (consecutive from --seed).", DefaultValueFactory = _ => 1 }, 1, 1_000, "each seed is a full set of runs");
+        };
+        var benchLevels = new Option<string?>("--bench-levels") { Description = "l2 levels of the Gaussian and FGSM test suites [default: 0.5:12:0.5, the paper's 24]." };
+        var imagesPerClass = new Option<int?>("--images-per-class") { Description = "Perturbed images added per class [default: a third of --train-per-class; 2000 with --paper]." };
+        var maxEpochs = new Option<int?>("--max-epochs") { Description = "The most epochs per model [default: 5; 30 with --paper]." };
+        var seeds = new Option<int>("--seeds") { Description = "Repetitions: seeds per design point (consecutive from --seed).", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "The first seed (model initialisation, batch order, picks, training noise).", DefaultValueFactory = _ => TrainingOptions.DefaultSeed };
-        var threads = CliOptions.WithinRange(new Option<int>("--threads") { Description = "CPU threads of libtorch; fixed so that results are reproducible.", DefaultValueFactory = _ => CliOptions.DefaultThreads }, 1, CliOptions.MaxThreads, "the cores of this machine");
-        var device = CliOptions.Checked(new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" }, t => ComputeDevice.TryParse(t, out _) ? null : $"'{t}' is not one of auto, cpu, cuda, cuda:N (N >= 0).");
-        var name = CliOptions.Checked(new Option<string?>("--name") { Description = "The study's name in the store [default: rqN-scaled; rqN with --paper]." }, CliOptions.EmptyProblem);
+        var threads = new Option<int>("--threads") { Description = "CPU threads of libtorch; fixed so that results are reproducible.", DefaultValueFactory = _ => CliOptions.DefaultThreads };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var name = new Option<string?>("--name") { Description = "The study's name in the store [default: rqN-scaled; rqN with --paper]." };
         var work = new Option<string?>("--work") { Description = "Work folder for the clean models and the suite cache [default: FILE.work beside the store]." };
-        var store = CliOptions.Checked(new Option<string>("--store") { Description = "The SQLite result store (created when absent).", Required = true }, CliOptions.EmptyProblem);
+        var store = new Option<string>("--store") { Description = "The SQLite result store (created when absent).", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (runs, training sets, sizes, what is stored already, an estimated time) and stop; nothing is trained or written." };
         var noProgress = ProgressRenderer.CreateOption();
         var attacks = CliOptions.Attacks();

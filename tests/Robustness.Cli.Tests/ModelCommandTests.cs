@@ -66,8 +66,8 @@ public sealed class ModelCommandTests
 
     [TestCase(new[] { "model", "import", "--state-dict", "a.pt", "--out", "b.bin" }, "--arch")]
     [TestCase(new[] { "model", "import", "--arch", "vgg", "--state-dict", "a.pt", "--out", "b.bin" }, "vgg")]
-    [TestCase(new[] { "model", "import", "--arch", "lenet5", "--state-dict", "a.pt", "--out", "b.bin", "--classes", "1" }, "--classes must be at least 2, got 1.")]
-    [TestCase(new[] { "model", "import", "--arch", "lenet5", "--state-dict", "a.pt", "--out", "b.bin", "--height", "0" }, "--height must be at least 1, got 0.")]
+    [TestCase(new[] { "model", "import", "--arch", "lenet5", "--state-dict", "a.pt", "--out", "b.bin", "--classes", "1" }, "--classes must be 2 to 256 (labels are bytes), got 1.")]
+    [TestCase(new[] { "model", "import", "--arch", "lenet5", "--state-dict", "a.pt", "--out", "b.bin", "--height", "0" }, "--height must be 1 to 4096, got 0.")]
     [TestCase(new[] { "model", "export", "--out", "b.pt" }, "--checkpoint")]
     public void BadOption_IsOneLineAndExit2(string[] args, string message)
     {

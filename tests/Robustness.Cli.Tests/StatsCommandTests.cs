@@ -169,6 +169,13 @@ public sealed class StatsCommandTests
     }
 
     [Test]
+    public void Correlate_Fails_NamingTheColumn_WhenTheHeaderRepeatsIt()
+    {
+        string csv = Write("twice.csv", "level,acc,level\n0.5,0.31,1\n1.0,0.35,2\n1.5,0.40,3\n2.0,0.45,4\n");
+        AssertOneLineFailure(Run("stats", "correlate", "--csv", csv, "--y", "acc", "--x", "level"), csv, "line 1", "'level' 2 times");
+    }
+
+    [Test]
     public void Correlate_Fails_NamingLineColumnAndValue_WhenCellIsNotNumeric()
     {
         string csv = Write("bad.csv", "level,acc\n0.5,0.31\n1.0,0.35\n1.5,n/a\n2.0,0.45\n");

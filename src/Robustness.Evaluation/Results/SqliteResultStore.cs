@@ -82,11 +82,8 @@ public sealed class SqliteResultStore : IResultStore
             Directory.CreateDirectory(folder);
         }
 
-        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 60 };
-        var connection = new SqliteConnection(builder.ToString());
-        try
+        return OpenWith(full, SqliteOpenMode.ReadWriteCreate, connection =>
         {
-            connection.Open();
             Execute(connection, "PRAGMA busy_timeout = 60000;");
             string mode = Convert.ToString(Scalar(connection, "PRAGMA journal_mode = WAL;"), CultureInfo.InvariantCulture) ?? "";
             if (!mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
@@ -136,17 +133,7 @@ public sealed class SqliteResultStore : IResultStore
             }
 
             return new SqliteResultStore(full, connection);
-        }
-        catch (SqliteException e)
-        {
-            connection.Dispose();
-            throw new InvalidDataException($"{full}: expected a SQLite result store, found an error: {e.Message}", e);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <summary>
@@ -166,11 +153,8 @@ public sealed class SqliteResultStore : IResultStore
             throw new FileNotFoundException($"{full}: no such result store.", full);
         }
 
-        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 60 };
-        var connection = new SqliteConnection(builder.ToString());
-        try
+        return OpenWith(full, SqliteOpenMode.ReadOnly, connection =>
         {
-            connection.Open();
             long version = Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
             long tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('rows', 'studies');"), CultureInfo.InvariantCulture);
             if (tables != 2 || version is < 1 or > SchemaVersion)
@@ -191,30 +175,20 @@ public sealed class SqliteResultStore : IResultStore
             }
 
             return new SqliteResultStore(full, connection, readOnly: true, present);
-        }
-        catch (SqliteException e)
-        {
-            connection.Dispose();
-            throw new InvalidDataException($"{full}: expected a study result store (SQLite), found a file SQLite cannot read: {e.Message}", e);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <inheritdoc />
     public bool Contains(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        lock (_lock)
+        return Locked(() =>
         {
             using var command = _connection.CreateCommand();
             command.CommandText = "SELECT 1 FROM rows WHERE key = $key LIMIT 1;";
             command.Parameters.AddWithValue("$key", key);
             return command.ExecuteScalar() is not null;
-        }
+        });
     }
 
     /// <inheritdoc />
@@ -234,7 +208,7 @@ public sealed class SqliteResultStore : IResultStore
         }
 
         ThrowIfReadOnly();
-        lock (_lock)
+        return Locked(() =>
         {
             using var tx = _connection.BeginTransaction();
             using var command = _connection.CreateCommand();
@@ -257,13 +231,13 @@ public sealed class SqliteResultStore : IResultStore
             int added = command.ExecuteNonQuery();
             tx.Commit();
             return added == 1;
-        }
+        });
     }
 
     /// <inheritdoc />
     public IReadOnlyList<StudyRow> Rows(string? study = null)
     {
-        lock (_lock)
+        return Locked(() =>
         {
             using var command = _connection.CreateCommand();
             command.CommandText = $"SELECT {_select} FROM rows {(study is null ? "" : "WHERE study = $study ")}ORDER BY study, architecture, point_index, repetition, key;";
@@ -292,7 +266,7 @@ public sealed class SqliteResultStore : IResultStore
             }
 
             return rows;
-        }
+        });
     }
 
     /// <inheritdoc />
@@ -300,7 +274,7 @@ public sealed class SqliteResultStore : IResultStore
     {
         ArgumentNullException.ThrowIfNull(study);
         ThrowIfReadOnly();
-        lock (_lock)
+        return Locked(() =>
         {
             using var tx = _connection.BeginTransaction();
             var existing = ReadStudies(study.Name, tx).FirstOrDefault();
@@ -332,16 +306,13 @@ public sealed class SqliteResultStore : IResultStore
             command.ExecuteNonQuery();
             tx.Commit();
             return study;
-        }
+        });
     }
 
     /// <inheritdoc />
     public IReadOnlyList<StoredStudy> Studies()
     {
-        lock (_lock)
-        {
-            return ReadStudies(null, null);
-        }
+        return Locked(() => ReadStudies(null, null));
     }
 
     /// <inheritdoc />
@@ -380,7 +351,7 @@ public sealed class SqliteResultStore : IResultStore
     /// <inheritdoc />
     public IReadOnlyList<string> IntegrityCheck()
     {
-        lock (_lock)
+        return Locked(() =>
         {
             using var command = _connection.CreateCommand();
             command.CommandText = "PRAGMA integrity_check;";
@@ -392,11 +363,72 @@ public sealed class SqliteResultStore : IResultStore
             }
 
             return lines;
-        }
+        });
     }
 
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
+
+    /// <summary>
+    /// Opens a connection and runs <paramref name="open"/> on it; the connection is closed again when that fails, and an
+    /// SQLite error becomes the store's one-line message (<see cref="Translate"/>).
+    /// </summary>
+    private static SqliteResultStore OpenWith(string full, SqliteOpenMode mode, Func<SqliteConnection, SqliteResultStore> open)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = full, Mode = mode, Pooling = false, DefaultTimeout = 60 };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            return open(connection);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw Translate(full, e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs one operation on the connection under the store's lock, with SQLite errors as one-line messages.</summary>
+    private T Locked<T>(Func<T> operation)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                return operation();
+            }
+            catch (SqliteException e)
+            {
+                throw Translate(Path, e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An SQLite error as one line that names the store and says what to do (docs/reliability.md): a full disk, a damaged file,
+    /// a file that is no database, a lock held too long, no permission. A transaction that failed stored nothing.
+    /// </summary>
+    internal static Exception Translate(string path, SqliteException e)
+    {
+        const int Perm = 3, Busy = 5, Locked = 6, ReadOnly = 8, IoErr = 10, Corrupt = 11, Full = 13, CantOpen = 14, NotADb = 26;
+        string sqlite = e.Message.Replace("SQLite Error ", "SQLite error ", StringComparison.Ordinal);
+        return (e.SqliteErrorCode & 0xFF) switch
+        {
+            Full => new IOException($"{path}: the disk is full; SQLite could not write the store ({sqlite}). Nothing of the failed write was stored; free space and run the command again to go on.", e),
+            Corrupt => new InvalidDataException($"{path}: the result store is damaged ({sqlite}); restore it from a copy, or give another --store (rows can sometimes be saved with 'sqlite3 FILE .recover').", e),
+            NotADb => new InvalidDataException($"{path}: expected a study result store (SQLite), found a file that is no SQLite database ({sqlite}).", e),
+            IoErr => new IOException($"{path}: a disk error while SQLite read or wrote the store ({sqlite}).", e),
+            Busy or Locked => new IOException($"{path}: the store stayed locked by another process for 60 s ({sqlite}); wait for it to finish or use another --store.", e),
+            ReadOnly or Perm or CantOpen => new UnauthorizedAccessException($"{path}: SQLite cannot open or write the store ({sqlite}); check the file's and its folder's permissions.", e),
+            _ => new InvalidDataException($"{path}: SQLite failed on the result store ({sqlite}).", e),
+        };
+    }
 
     private void ThrowIfReadOnly()
     {

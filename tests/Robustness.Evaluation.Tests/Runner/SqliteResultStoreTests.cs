@@ -191,4 +191,48 @@ public sealed class SqliteResultStoreTests
         Assert.That(() => SqliteResultStore.OpenReadOnly(temp.Combine("absent.db")), Throws.TypeOf<FileNotFoundException>());
         Assert.That(File.Exists(temp.Combine("absent.db")), Is.False);
     }
+
+    [Test]
+    public void ADamagedStore_IsOneLineNamingTheFile_NotASqliteException()
+    {
+        using var temp = new TempFolder();
+        string path = temp.Combine("store.db");
+        using (var store = SqliteResultStore.Open(path))
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                store.Add(Row($"rq2-p{i}", i, 1));
+            }
+        }
+
+        // Overwrite every page after the first (the schema) with garbage: the rows' b-tree is gone.
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.That(bytes.Length, Is.GreaterThan(3 * 4096), "a store of several pages");
+        for (int i = 4096; i < bytes.Length; i++)
+        {
+            bytes[i] = 0xA5;
+        }
+
+        File.WriteAllBytes(path, bytes);
+        Assert.That(() =>
+        {
+            using var store = SqliteResultStore.OpenReadOnly(path);
+            _ = store.Rows();
+        }, Throws.TypeOf<InvalidDataException>().With.Message.StartsWith(path).And.Message.Contains("damaged").And.Message.Not.Contains("\n"));
+    }
+
+    [TestCase(13, typeof(IOException), "the disk is full")]
+    [TestCase(11, typeof(InvalidDataException), "the result store is damaged")]
+    [TestCase(26, typeof(InvalidDataException), "no SQLite database")]
+    [TestCase(5, typeof(IOException), "locked by another process")]
+    [TestCase(8, typeof(UnauthorizedAccessException), "permissions")]
+    [TestCase(10 | (3 << 8), typeof(IOException), "a disk error")]
+    public void SqliteErrors_BecomeOneLine_ByTheirPrimaryCode(int code, Type type, string expected)
+    {
+        var e = new Microsoft.Data.Sqlite.SqliteException($"SQLite Error {code & 0xFF}: 'something'.", code);
+        var translated = SqliteResultStore.Translate("/x/store.db", e);
+        Assert.That(translated, Is.TypeOf(type));
+        Assert.That(translated.Message, Does.StartWith("/x/store.db: ").And.Contain(expected));
+        Assert.That(translated.InnerException, Is.SameAs(e));
+    }
 }
