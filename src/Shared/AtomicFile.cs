@@ -1,12 +1,14 @@
 // Linked into each assembly that writes files (internal there): one way to write a file so that a
 // reader, or a process killed mid-write, never leaves a half-written file under the final name.
+using System.Text.RegularExpressions;
+
 namespace Robustness.IO;
 
 /// <summary>
 /// Atomic file replacement: write to a hidden temporary file in the destination's folder (same file
 /// system), flush it, then rename it over the destination. A failure deletes the temporary file.
 /// </summary>
-internal static class AtomicFile
+internal static partial class AtomicFile
 {
     /// <summary>A fresh hidden temporary path beside <paramref name="path"/>; creates the folder when missing.</summary>
     /// <param name="path">The destination file.</param>
@@ -16,7 +18,59 @@ internal static class AtomicFile
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{path} has no folder.", nameof(path));
         Directory.CreateDirectory(folder);
+        RemoveStale(folder, Path.GetFileName(full));
         return Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+    }
+
+    /// <summary>
+    /// Removes the temporaries a killed process left in <paramref name="folder"/>: hidden <c>.NAME.&lt;32 hex&gt;.tmp</c> files
+    /// and folders (writes never renamed) and <c>.NAME.&lt;32 hex&gt;.old</c> folders (replaced folders never deleted), all of
+    /// <paramref name="name"/>'s when it is given, else every one. Writing a target removes its own leftovers first, so they
+    /// never pile up (docs/reliability.md); a leftover that cannot be removed is left (it is hidden and harmless).
+    /// </summary>
+    /// <param name="folder">The folder.</param>
+    /// <param name="name">The target's file or folder name, or null for all targets.</param>
+    /// <returns>The paths removed.</returns>
+    public static IReadOnlyList<string> RemoveStale(string folder, string? name = null)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        foreach (string entry in Directory.EnumerateFileSystemEntries(folder, name is null ? ".*" : $".{name}.*"))
+        {
+            var match = LeftoverName().Match(Path.GetFileName(entry));
+            if (!match.Success || (name is not null && match.Groups["name"].Value != name))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (Directory.Exists(entry))
+                {
+                    Directory.Delete(entry, recursive: true);
+                }
+                else
+                {
+                    File.Delete(entry);
+                }
+
+                removed.Add(entry);
+            }
+            catch (IOException)
+            {
+                // Another process may hold it; it stays hidden.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // As above.
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>Renames the finished temporary file over the destination (replacing it).</summary>
@@ -62,4 +116,7 @@ internal static class AtomicFile
             }
         }
     }
+
+    [GeneratedRegex("^\\.(?<name>.+)\\.[0-9a-f]{32}\\.(tmp|old)$")]
+    private static partial Regex LeftoverName();
 }

@@ -102,6 +102,21 @@ public sealed class IdxFileTests
         Assert.That(Directory.GetFiles(_temp.Path), Is.EquivalentTo(new[] { path }));
     }
 
+    /// <summary>Every atomic write removes what an interrupted write of the same file left (a process killed before its rename).</summary>
+    [Test]
+    public void Write_RemovesTheTemporariesOfAnInterruptedWriteOfTheSameFile_Only()
+    {
+        string path = _temp.File("labels.idx");
+        string leftover = _temp.File($".labels.idx.{new string('0', 32)}.tmp");
+        string other = _temp.File($".images.idx.{new string('0', 32)}.tmp");
+        File.WriteAllText(leftover, "half");
+        File.WriteAllText(other, "half");
+
+        IdxFile.Write(path, [1, 2, 3], [3]);
+
+        Assert.That(Directory.GetFiles(_temp.Path), Is.EquivalentTo(new[] { path, other }));
+    }
+
     [Test]
     public void Write_Throws_WhenDataDoesNotMatchDimensions()
     {
@@ -172,7 +187,10 @@ public sealed class IdxFileTests
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path, 3));
 
-        Assert.That(ex.Message, Does.StartWith(path + ": holds 3,000 bytes of data but its header promises 10000 x 28 x 28 = 7,840,000"));
+        // Refused from the file's size (raw) or the gzip trailer, before 7.8 MB are allocated for the data.
+        Assert.That(ex.Message, Does.StartWith(path + (gzip
+            ? ": expected the gzip trailer to record the 7,840,016 bytes the header promises (10000 x 28 x 28 unsigned byte), found 3,016 (mod 2^32)"
+            : ": expected 7,840,016 bytes (16-byte header and 10000 x 28 x 28 unsigned byte = 7,840,000 bytes of data), found a file of 3,016 bytes (truncated")));
     }
 
     [Test]
@@ -182,7 +200,7 @@ public sealed class IdxFileTests
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadFloat32(path));
 
-        Assert.That(ex.Message, Is.EqualTo(path + ": holds 10 bytes of data but its header promises 2 x 3 = 6 float32 values = 24 bytes"));
+        Assert.That(ex.Message, Is.EqualTo(path + ": expected 36 bytes (12-byte header and 2 x 3 float32 = 24 bytes of data), found a file of 22 bytes (truncated, or a header that promises too much)"));
     }
 
     [Test]
@@ -203,7 +221,9 @@ public sealed class IdxFileTests
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
 
-        Assert.That(ex.Message, Is.EqualTo(path + ": expected the file to end after the 4 bytes of data its header promises (2 x 2 unsigned byte), found 3 extra trailing bytes"));
+        Assert.That(ex.Message, Is.EqualTo(path + (gzip
+            ? ": expected the gzip trailer to record the 16 bytes the header promises (2 x 2 unsigned byte), found 19 (mod 2^32): the file is truncated or damaged, or its header lies"
+            : ": expected 16 bytes (12-byte header and 2 x 2 unsigned byte = 4 bytes of data), found a file of 19 bytes (trailing bytes after the data)")));
     }
 
     [Test]
@@ -221,7 +241,7 @@ public sealed class IdxFileTests
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
 
-        Assert.That(ex.Message, Does.StartWith(path + ": not a valid gzip stream ("));
+        Assert.That(ex.Message, Does.StartWith(path + ": not a valid gzip stream: "));
         Assert.That(ex.InnerException, Is.InstanceOf<InvalidDataException>());
     }
 
@@ -235,7 +255,81 @@ public sealed class IdxFileTests
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
 
         Assert.That(ex.Message, Does.StartWith(path + ": "));
-        Assert.That(ex.Message, Does.Contain("100 x 28 x 28 = 78,400").Or.Contain("not a valid gzip stream"));
+        Assert.That(ex.Message, Does.Contain("the file is truncated or damaged"));
+    }
+
+    /// <summary>A gzip file whose trailer was made to agree with a lying header still fails in the stream (the decompressor checks the trailer).</summary>
+    [TestCase(3000)]
+    [TestCase(10_100)]
+    public void Reader_Throws_InTheStream_WhenAGzipTrailerAgreesWithALyingHeader(int dataBytes)
+    {
+        var random = new Random(5);
+        var data = new byte[dataBytes];
+        random.NextBytes(data);
+        string path = _temp.Write("lying.gz", TempFolder.Concat(TempFolder.Header(0x08, 100, 10, 10), data), gzip: true);
+        byte[] bytes = File.ReadAllBytes(path);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), 16 + 10_000);
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
+
+        Assert.That(ex.Message, Does.StartWith(path + ": not a valid gzip stream: the compressed data or its CRC/size trailer is damaged"));
+    }
+
+    [Test]
+    public void Reader_RefusesAHeaderPromisingMoreThanOneArray_BeforeAllocating()
+    {
+        // The hostile case: 10000 x 460 x 460 float32 = 8.5 GB declared by a 20-byte file (it once ended in an OverflowException).
+        string path = _temp.Write("huge.idx", TempFolder.Concat(TempFolder.Header(0x0D, 10000, 460, 460), new byte[4]));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadFloat32(path));
+
+        Assert.That(ex.Message, Is.EqualTo(path + ": expected at most 2,147,483,591 bytes of data (one array), found a header promising 10000 x 460 x 460 float32 = 8,464,000,000 bytes"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20), "nothing allocated for the data");
+    }
+
+    [Test]
+    public void Reader_RefusesAGzipFileThatWouldNeedMoreThanDeflatesLargestRatio()
+    {
+        // 2 G labels declared, the trailer patched to agree, in a file of 200 KB (the decompressor meets the trailer only at the end).
+        var data = new byte[200_000];
+        new Random(3).NextBytes(data);
+        string path = _temp.Write("labels.gz", TempFolder.Concat(TempFolder.Header(0x08, 2_000_000_000), data), gzip: true);
+        byte[] bytes = File.ReadAllBytes(path);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), 8 + 2_000_000_000);
+        File.WriteAllBytes(path, bytes);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
+
+        Assert.That(ex.Message, Does.StartWith(path + ": expected at most 1032 times the compressed size").And.Contain("2,000,000,008 bytes"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20), "nothing allocated for the data");
+    }
+
+    [Test]
+    public void Reader_RefusesAFolderAnEmptyFileAndAFifo_WithoutBlocking()
+    {
+        string folder = _temp.File("a-folder");
+        Directory.CreateDirectory(folder);
+        Assert.That(() => IdxFile.ReadHeader(folder), Throws.TypeOf<InvalidDataException>().With.Message.EqualTo(folder + ": expected an IDX file, found a folder."));
+        string empty = _temp.Write("empty.idx", []);
+        Assert.That(() => IdxFile.ReadHeader(empty), Throws.TypeOf<InvalidDataException>().With.Message.StartWith(empty + ": expected an IDX file of at least 8 bytes, found 0 bytes"));
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        string fifo = _temp.File("images.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            mkfifo.WaitForExit();
+            Assert.That(mkfifo.ExitCode, Is.Zero, "mkfifo");
+        }
+
+        var read = Task.Run(() => IdxFile.ReadHeader(fifo));
+        Assert.That(Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(20))).Result, Is.SameAs(read), "the read returned instead of blocking on the FIFO");
+        Assert.That(read.Exception?.InnerException, Is.TypeOf<InvalidDataException>().And.Message.Contains("no regular file: a FIFO or a device"));
     }
 
     [Test]
@@ -247,7 +341,7 @@ public sealed class IdxFileTests
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxDataset.LoadImageSet(images, labels, "x"));
 
-        Assert.That(ex.Message, Is.EqualTo($"{labels}: expected one label per image of {images} (3 images), found 4 labels"));
+        Assert.That(ex.Message, Is.EqualTo($"{labels}: expected one label per image of {images} (3 images), found a header promising 4 labels"));
     }
 
     [Test]

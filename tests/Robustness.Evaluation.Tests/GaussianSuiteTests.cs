@@ -123,6 +123,32 @@ public sealed class GaussianSuiteTests
         }
     }
 
+    /// <summary>A killed 'bench build' leaves a hidden temporary folder (and a killed overwrite an .old one); the next save of the same suite removes them, and only them.</summary>
+    [Test]
+    public void Save_RemovesTheLeftoversOfAnInterruptedSaveOfTheSameSuite_Only()
+    {
+        using var temp = new TempFolder();
+        string hex = new('a', 32);
+        string leftover = temp.Combine($".s.{hex}.tmp");
+        string old = temp.Combine($".s.{new string('b', 32)}.old");
+        string other = temp.Combine($".t.{hex}.tmp");
+        string notOurs = temp.Combine(".s.notes.tmp");
+        foreach (string folder in new[] { leftover, old, other })
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "level-00-images-idx3-float32"), "partial");
+        }
+
+        File.WriteAllText(notOurs, "a user's file");
+        BenchmarkBuilder.CreateDefault().BuildGaussian(EvaluationTestData.SyntheticTest, 5, [1]).Save(temp.Combine("s"));
+
+        Assert.That(Directory.Exists(leftover), Is.False, "the interrupted save's temporary");
+        Assert.That(Directory.Exists(old), Is.False, "the interrupted overwrite's old folder");
+        Assert.That(Directory.Exists(other), Is.True, "another suite's temporary is not this save's to remove");
+        Assert.That(File.Exists(notOurs), Is.True, "a name without the 32-hex-digit id is not a temporary");
+        Assert.That(BenchmarkSuite.Load(temp.Combine("s")).Levels, Is.EqualTo(new[] { 1.0 }));
+    }
+
     [Test]
     public void Load_Throws_NamingTheFile_WhenALevelFileHasAChangedByte()
     {

@@ -31,14 +31,21 @@ public static class IdxDataset
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         CheckClassCount(classCount);
 
-        int[] labels = LoadLabels(labelsPath, classCount, cancellationToken);
+        // Both headers first: the counts must agree before anything is allocated for either file's data.
         using var reader = IdxReader.Open(imagesPath, IdxExpectation.Images);
         var header = reader.Header;
         int count = header.Dimensions[0], height = header.Dimensions[1], width = header.Dimensions[2];
-        if (count != labels.Length)
+        int[] labels;
+        using (var labelReader = IdxReader.Open(labelsPath, IdxExpectation.Labels))
         {
-            throw new InvalidDataException(FormattableString.Invariant(
-                $"{labelsPath}: expected one label per image of {imagesPath} ({count:N0} images), found {labels.Length:N0} labels"));
+            long labelCount = labelReader.Header.ElementCount;
+            if (count != labelCount)
+            {
+                throw new InvalidDataException(FormattableString.Invariant(
+                    $"{labelsPath}: expected one label per image of {imagesPath} ({count:N0} images), found a header promising {labelCount:N0} labels"));
+            }
+
+            labels = ReadLabels(labelReader, labelsPath, classCount, cancellationToken);
         }
 
         var pixels = new float[header.ElementCount];
@@ -81,14 +88,15 @@ public static class IdxDataset
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(labelsPath);
         CheckClassCount(classCount);
-        byte[] raw;
-        using (var reader = IdxReader.Open(labelsPath, IdxExpectation.Labels))
-        {
-            raw = new byte[reader.Header.ElementCount];
-            reader.ReadData(raw, cancellationToken);
-            reader.EnsureEnd();
-        }
+        using var reader = IdxReader.Open(labelsPath, IdxExpectation.Labels);
+        return ReadLabels(reader, labelsPath, classCount, cancellationToken);
+    }
 
+    private static int[] ReadLabels(IdxReader reader, string labelsPath, int classCount, CancellationToken cancellationToken)
+    {
+        var raw = new byte[reader.Header.ElementCount];
+        reader.ReadData(raw, cancellationToken);
+        reader.EnsureEnd();
         var labels = new int[raw.Length];
         for (int i = 0; i < raw.Length; i++)
         {

@@ -44,13 +44,15 @@ internal sealed class IdxReader : IDisposable
     private readonly FileStream _file;
     private readonly Stream _stream;
     private readonly ChecksummedStream? _decompressed;
+    private readonly GzipTrailer? _trailer;
 
-    private IdxReader(string path, FileStream file, Stream stream, ChecksummedStream? decompressed)
+    private IdxReader(string path, FileStream file, Stream stream, ChecksummedStream? decompressed, GzipTrailer? trailer)
     {
         Path = path;
         _file = file;
         _stream = stream;
         _decompressed = decompressed;
+        _trailer = trailer;
         IsGzip = decompressed is not null;
         Header = null!;
     }
@@ -61,22 +63,30 @@ internal sealed class IdxReader : IDisposable
 
     public IdxHeader Header { get; private set; }
 
-    /// <summary>Opens the file and reads its header, checking it against <paramref name="expected"/>.</summary>
+    /// <summary>
+    /// Opens the file and reads its header, checking it against <paramref name="expected"/> and against the file's real size
+    /// (docs/reliability.md): before any data is allocated, a raw file must be exactly as long as its header promises, and
+    /// a gzip file's trailer must record that size and the file must be able to hold it at deflate's largest ratio.
+    /// A folder, an empty file and a FIFO or device (which report size 0) are refused without being opened.
+    /// </summary>
     public static IdxReader Open(string path, IdxExpectation expected)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        RequireRegularFile(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, IdxFile.BufferSize, FileOptions.SequentialScan);
         IdxReader? reader = null;
         try
         {
             Span<byte> probe = stackalloc byte[2];
             int got = file.ReadAtLeast(probe, 2, throwOnEndOfStream: false);
-            file.Position = 0;
             bool gzip = got == 2 && probe[0] == 0x1F && probe[1] == 0x8B;
+            GzipTrailer? trailer = gzip ? GzipTrailer.Read(path, file) : null;
+            file.Position = 0;
             var decompressed = gzip ? new ChecksummedStream(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true)) : null;
             Stream stream = decompressed is null ? file : new BufferedStream(decompressed, IdxFile.BufferSize);
-            reader = new IdxReader(path, file, stream, decompressed);
+            reader = new IdxReader(path, file, stream, decompressed, trailer);
             reader.Header = reader.ReadHeader(expected);
+            reader.CheckDeclaredSize();
             return reader;
         }
         catch
@@ -91,6 +101,101 @@ internal sealed class IdxReader : IDisposable
             }
 
             throw;
+        }
+    }
+
+    /// <summary>The smallest IDX file: a 4-byte magic and one 4-byte dimension.</summary>
+    private const int SmallestFile = 8;
+
+    /// <summary>
+    /// Deflate's largest compression ratio (RFC 1951: a 258-byte match costs at least 2 bits, about 1032:1); a gzip file
+    /// that would need more is lying about its content.
+    /// </summary>
+    private const long MaxDeflateRatio = 1032;
+
+    private static void RequireRegularFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: expected an IDX file, found a folder.");
+        }
+
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"{path}: no such file.", path);
+        }
+
+        // A FIFO, a character or block device and /proc files report size 0; opening a FIFO would block until a writer came.
+        if (info.Length < SmallestFile)
+        {
+            throw new InvalidDataException(FormattableString.Invariant(
+                $"{path}: expected an IDX file of at least {SmallestFile} bytes, found {info.Length} bytes{(info.Length == 0 ? " (an empty file, or no regular file: a FIFO or a device)" : "")}"));
+        }
+    }
+
+    /// <summary>The header's promise against the file's size, before anything is allocated for the data.</summary>
+    private void CheckDeclaredSize()
+    {
+        long headerBytes = 4 + (4L * Header.Rank);
+        long dataBytes;
+        try
+        {
+            dataBytes = checked(Header.ElementCount * Header.ElementSize);
+        }
+        catch (OverflowException)
+        {
+            throw Bad($"expected a header whose dimensions fit in memory, found {Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)}");
+        }
+
+        if (dataBytes > Array.MaxLength)
+        {
+            throw Bad(FormattableString.Invariant(
+                $"expected at most {Array.MaxLength:N0} bytes of data (one array), found a header promising {Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)} = {dataBytes:N0} bytes"));
+        }
+
+        long total = headerBytes + dataBytes;
+        if (_trailer is null)
+        {
+            long length = _file.Length;
+            if (length != total)
+            {
+                throw Bad(FormattableString.Invariant(
+                    $"expected {total:N0} bytes ({headerBytes}-byte header and {Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)} = {dataBytes:N0} bytes of data), found a file of {length:N0} bytes{(length < total ? " (truncated, or a header that promises too much)" : " (trailing bytes after the data)")}"));
+            }
+
+            return;
+        }
+
+        long compressed = _file.Length;
+        if (unchecked((uint)total) != _trailer.Value.Size)
+        {
+            throw Bad(FormattableString.Invariant(
+                $"expected the gzip trailer to record the {total:N0} bytes the header promises ({Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)}), found {_trailer.Value.Size:N0} (mod 2^32): the file is truncated or damaged, or its header lies"));
+        }
+
+        if (total > MaxDeflateRatio * compressed)
+        {
+            throw Bad(FormattableString.Invariant(
+                $"expected at most {MaxDeflateRatio} times the compressed size ({compressed:N0} bytes) after decompression, found a header promising {total:N0} bytes"));
+        }
+    }
+
+    /// <summary>The last 8 bytes of a gzip file (RFC 1952): CRC-32 and size mod 2^32 of the decompressed data, little-endian.</summary>
+    private readonly record struct GzipTrailer(uint Crc, uint Size)
+    {
+        public static GzipTrailer Read(string path, FileStream file)
+        {
+            long length = file.Length;
+            if (length < 18)
+            {
+                throw new InvalidDataException(FormattableString.Invariant($"{path}: expected a gzip file of at least 18 bytes (header and trailer), found {length}"));
+            }
+
+            Span<byte> bytes = stackalloc byte[8];
+            file.Seek(-8, SeekOrigin.End);
+            file.ReadExactly(bytes);
+            return new GzipTrailer(BinaryPrimitives.ReadUInt32LittleEndian(bytes), BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]));
         }
     }
 
@@ -119,18 +224,13 @@ internal sealed class IdxReader : IDisposable
         byte[] buffer = ArrayPool<byte>.Shared.Rent(IdxFile.BufferSize);
         try
         {
-            long extra = 0;
-            int n;
-            while ((n = Guard(() => _stream.Read(buffer, 0, buffer.Length))) > 0)
-            {
-                extra += n;
-            }
-
+            // One bounded read: whatever follows the data is refused at once, however much of it there is.
+            int extra = Guard(() => _stream.Read(buffer, 0, buffer.Length));
             if (extra > 0)
             {
                 long bytes = Header.ElementCount * Header.ElementSize;
                 throw Bad(FormattableString.Invariant(
-                    $"expected the file to end after the {bytes:N0} bytes of data its header promises ({Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)}), found {extra:N0} extra trailing bytes"));
+                    $"expected the file to end after the {bytes:N0} bytes of data its header promises ({Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)}), found trailing bytes after them ({extra:N0} or more)"));
             }
 
             CheckGzipTrailer();
@@ -153,6 +253,9 @@ internal sealed class IdxReader : IDisposable
 
     private InvalidDataException Bad(string message, Exception? inner = null) => new($"{Path}: {message}", inner);
 
+    /// <summary>The decompressor's refusal (it also checks the trailer's CRC-32 and size at the end) as one line.</summary>
+    private InvalidDataException GzipDamaged(InvalidDataException e) => Bad($"not a valid gzip stream: the compressed data or its CRC/size trailer is damaged ({e.Message})", e);
+
     /// <summary>
     /// The gzip trailer (RFC 1952: CRC-32 and size mod 2^32 of the decompressed data, little-endian, the file's last 8
     /// bytes) against what was read: a file cut short inside its trailer, or altered, is refused instead of read.
@@ -165,17 +268,8 @@ internal sealed class IdxReader : IDisposable
             return;
         }
 
-        Span<byte> trailer = stackalloc byte[8];
-        long length = _file.Length;
-        if (length < 18)
-        {
-            throw Bad(FormattableString.Invariant($"expected a gzip file of at least 18 bytes (header and trailer), found {length}"));
-        }
-
-        _file.Seek(-8, SeekOrigin.End);
-        _file.ReadExactly(trailer);
-        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        uint size = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+        uint crc = _trailer!.Value.Crc;
+        uint size = _trailer.Value.Size;
         uint actualCrc = _decompressed.Crc;
         uint actualSize = unchecked((uint)_decompressed.Count);
         if (crc != actualCrc || size != actualSize)
@@ -243,7 +337,7 @@ internal sealed class IdxReader : IDisposable
         }
         catch (InvalidDataException e) when (IsGzip)
         {
-            throw Bad($"not a valid gzip stream ({e.Message})", e);
+            throw GzipDamaged(e);
         }
     }
 
@@ -270,7 +364,7 @@ internal sealed class IdxReader : IDisposable
             }
             catch (InvalidDataException e) when (IsGzip)
             {
-                throw Bad($"not a valid gzip stream ({e.Message})", e);
+                throw GzipDamaged(e);
             }
 
             done += got;
@@ -344,7 +438,7 @@ internal sealed class IdxReader : IDisposable
         }
         catch (InvalidDataException e) when (IsGzip)
         {
-            throw Bad($"not a valid gzip stream ({e.Message})", e);
+            throw GzipDamaged(e);
         }
 
         if (got < destination.Length)

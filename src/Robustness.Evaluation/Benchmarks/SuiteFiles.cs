@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Robustness.Data;
+using Robustness.IO;
 
 namespace Robustness.Evaluation.Benchmarks;
 
@@ -37,6 +38,7 @@ internal static class SuiteFiles
         }
 
         Directory.CreateDirectory(parent);
+        AtomicFile.RemoveStale(parent, Path.GetFileName(target));
         string temp = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         Directory.CreateDirectory(temp);
         try

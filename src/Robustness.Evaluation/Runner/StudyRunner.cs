@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Robustness.IO;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robustness.Data;
@@ -34,7 +34,6 @@ public sealed partial class StudyRunner
     /// <summary>The stream from which a run's Gaussian training noise seed is derived ("gauss").</summary>
     public const ulong GaussianNoiseStream = 0x67_61_75_73_73;
 
-    private static readonly Regex _tempName = TempNameRegex();
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
@@ -432,22 +431,8 @@ public sealed partial class StudyRunner
 
     private void RemoveStaleTemporaries(string folder)
     {
-        foreach (string entry in Directory.EnumerateFileSystemEntries(folder))
+        foreach (string entry in AtomicFile.RemoveStale(folder))
         {
-            if (!_tempName.IsMatch(Path.GetFileName(entry)))
-            {
-                continue;
-            }
-
-            if (Directory.Exists(entry))
-            {
-                Directory.Delete(entry, recursive: true);
-            }
-            else
-            {
-                File.Delete(entry);
-            }
-
             LogTempRemoved(entry);
         }
     }
@@ -471,9 +456,6 @@ public sealed partial class StudyRunner
         string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
         return $"{escaped}-{hash}";
     }
-
-    [GeneratedRegex("^\\..+\\.[0-9a-f]{32}\\.tmp$")]
-    private static partial Regex TempNameRegex();
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Study {Study}: {Planned} runs planned, {Skipped} already stored; data: {Data}")]
     private partial void LogStart(string study, int planned, int skipped, string data);
