@@ -94,11 +94,11 @@ public sealed class BenchCommandTests
     }
 
     [Test]
-    public void Build_FailsWithOneLine_ForBadLevels()
+    public void Build_IsAUsageError_ForBadLevels()
     {
         (int exit, _, string stderr) = CliRunner.Run("bench", "build", "--suite", "gaussian", "--dataset", "synthetic", "--levels", "2,1", "--out", Path.Combine(_temp, "x"));
 
-        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(exit, Is.EqualTo(RobustnessCli.UsageError));
         Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(stderr, Does.Contain("strictly increasing"));
     }

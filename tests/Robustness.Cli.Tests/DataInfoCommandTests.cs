@@ -80,7 +80,7 @@ public sealed class DataInfoCommandTests
         Assert.That(output, Does.Contain("synthetic/test: 2000 images"));
     }
 
-    [TestCase("truncated", "but its header promises 10000 x 28 x 28 = 7,840,000")]
+    [TestCase("truncated", "expected 7,840,016 bytes (16-byte header and 10000 x 28 x 28 unsigned byte = 7,840,000 bytes of data), found a file of 3,920,008 bytes (truncated")]
     [TestCase("magic", "expected IDX magic 0x00000803")]
     [TestCase("count", "labels")]
     [TestCase("gzip", "not a valid gzip stream")]
