@@ -36,7 +36,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error)
             or Robustness.Data.Sources.DatasetNotAvailableException or Robustness.Data.Sources.MnistDownloadException)
         {
             // FileNotFoundException and DirectoryNotFoundException are IOExceptions; InvalidDataException is not.
-            Error.WriteLine($"robustness: {OneLine(e.Message)}");
+            // An ArgumentException's message ends in " (Parameter 'name')", .NET's wording for a programmer, not for a user.
+            string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            Error.WriteLine($"robustness: {OneLine(message)}");
             if (parsed.GetValue(VerboseOption))
             {
                 Error.WriteLine(e.ToString());
