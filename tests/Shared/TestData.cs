@@ -61,6 +61,11 @@ internal static class TestData
     public static string FashionMnistFolder => Require(FashionMnistDebianFolder,
         "train-images-idx3-ubyte.gz", "Fashion-MNIST from the Debian package dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist)");
 
+    /// <summary>The paper's text, <c>../shared/docs/paper.txt</c> beside the repository; ignores or fails the test when absent.</summary>
+    public static string PaperText => Path.Combine(
+        Require(Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "docs")), "paper.txt", "the paper's text in ../shared/docs/paper.txt"),
+        "paper.txt");
+
     /// <summary>Path of a file in the real MNIST folder.</summary>
     public static string Mnist(string fileName) => Path.Combine(MnistFolder, fileName);
 
