@@ -55,6 +55,7 @@ internal static class RobustnessCli
         root.Subcommands.Add(StudyCommands.Create(context));
         root.Subcommands.Add(ModelCommands.Create(context));
         root.Subcommands.Add(QuickstartCommand.Create(context));
+        root.Subcommands.Add(ReproduceCommand.Create(context));
         return OptionRules.Apply(HelpConventions.Apply(root));
     }
 

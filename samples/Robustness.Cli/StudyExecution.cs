@@ -154,6 +154,23 @@ internal static class StudyDryRun
             storeNote = string.Create(c, $"{stored} of {runs.Count} runs stored already");
         }
 
+        double seconds = EstimateSeconds(design, data, suiteLevels, stored);
+        o.WriteLine($"store: {storePath} ({storeNote})");
+        o.WriteLine(string.Create(c, $"estimated time: about {Duration(seconds)} on 2 CPU threads (training at the epoch cap; rates of benchmarks/README.md; attack columns not included)"));
+        o.WriteLine("dry run: nothing was trained or written");
+    }
+
+    /// <summary>
+    /// The time a study's runs not yet stored would take on 2 CPU threads (training at the epoch cap), plus the clean models'
+    /// MNIST-A suites: a rough guide from the rates of benchmarks/README.md.
+    /// </summary>
+    public static double EstimateSeconds(StudyDesign design, StudyData data, IReadOnlyList<double> suiteLevels, int stored)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(suiteLevels);
+        var runs = design.Runs();
+        int classes = data.Train.ClassCount;
         double seconds = 0;
         foreach (var run in runs)
         {
@@ -169,12 +186,11 @@ internal static class StudyDryRun
             seconds += data.Test.Count * suiteLevels.Count * rate.Gradient; // the MNIST-A suite against the clean model
         }
 
-        o.WriteLine($"store: {storePath} ({storeNote})");
-        o.WriteLine(string.Create(c, $"estimated time: about {Duration(seconds)} on 2 CPU threads (training at the epoch cap; rates of benchmarks/README.md; attack columns not included)"));
-        o.WriteLine("dry run: nothing was trained or written");
+        return seconds;
     }
 
-    private static string Duration(double seconds) => seconds switch
+    /// <summary>A duration as the plans print it: seconds, minutes or hours.</summary>
+    public static string Duration(double seconds) => seconds switch
     {
         < 90 => string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, Math.Round(seconds)):0} s"),
         < 5400 => string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0} min"),

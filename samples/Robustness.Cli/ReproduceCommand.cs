@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Robustness.Cli.Reports;
+using Robustness.Data.Sources;
+using Robustness.Evaluation.Analysis;
+using Robustness.Evaluation.Benchmarks;
+using Robustness.Evaluation.Designs;
+using Robustness.Evaluation.Paper;
+using Robustness.Evaluation.Results;
+using Robustness.Evaluation.Runner;
+using Robustness.Statistics;
+
+namespace Robustness.Cli;
+
+/// <summary>
+/// <c>robustness reproduce</c>: the paper check (docs/findings.md). Runs the research questions with seeds into one resumable
+/// store, writes a report with figures per question, then findings.md and findings.csv: every cell of the paper's Tables 2-7
+/// beside ours with an interval over the seeds and a verdict.
+/// </summary>
+internal static class ReproduceCommand
+{
+    /// <summary>The scaled default (a 2-core CPU in under 30 minutes, docs/findings.md): LeNet-5, per-class sizes, epochs and seeds.</summary>
+    internal static class Scaled
+    {
+        public const int TrainPerClass = 500;
+        public const int TestPerClass = 150;
+        public const int MaxEpochs = 5;
+        public const string Architecture = "lenet5";
+    }
+
+    /// <summary>The default number of seeds per design point.</summary>
+    public const int DefaultSeeds = 3;
+
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var scale = new Option<string>("--scale")
+        {
+            Description = "scaled: LeNet-5, 500 training + 150 test images per class, at most 5 epochs, fewer levels (a 2-core CPU, under 30 min with 3 seeds); paper: the paper's sizes, levels, 30 epochs and both architectures (meant for a GPU).",
+            DefaultValueFactory = _ => "scaled",
+        };
+        scale.AcceptOnlyFromAmong("scaled", "paper");
+        var seeds = new Option<int>("--seeds") { Description = "Seeds (repetitions) per design point; the intervals are over them.", DefaultValueFactory = _ => DefaultSeeds };
+        var seed = new Option<ulong>("--seed") { Description = "The first seed.", DefaultValueFactory = _ => Models.TrainingOptions.DefaultSeed };
+        var rqs = new Option<string>("--rq") { Description = "The research questions to run, comma-separated.", DefaultValueFactory = _ => "1,2,3,4,5,6", HelpName = "LIST" };
+        var arch = new Option<string?>("--arch") { Description = "Architectures, comma-separated: lenet5, alexnet8 [default: lenet5; both with --scale paper]." };
+        var trainPerClass = new Option<int?>("--train-per-class") { Description = "Training images per class [default: 500; all with --scale paper]." };
+        var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images per class [default: 150; all with --scale paper]." };
+        var maxEpochs = new Option<int?>("--max-epochs") { Description = "The most epochs per model [default: 5; 30 with --scale paper]." };
+        var benchLevels = new Option<string?>("--bench-levels") { Description = "l2 levels of the MNIST-C and MNIST-A suites [default: 0.5:12:0.5, the paper's 24]." };
+        var dataset = new Option<string>("--dataset") { Description = "The dataset.", DefaultValueFactory = _ => "mnist" };
+        dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "synthetic");
+        var folder = new Option<string?>("--data") { Description = $"Folder with the IDX files (or a parent with a folder per dataset) [default: ${DatasetLocator.EnvironmentVariable}, then the user cache folder]." };
+        var outDir = new Option<string>("--out") { Description = "The output folder: study.db (resumable), work/, rqN/ reports, findings.md, findings.csv.", DefaultValueFactory = _ => "reproduce-out" };
+        var threads = new Option<int>("--threads") { Description = "CPU threads of libtorch.", DefaultValueFactory = _ => CliOptions.DefaultThreads };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and the time estimate of every research question and stop; nothing is trained or written." };
+        var noProgress = ProgressRenderer.CreateOption();
+        var pValues = CliOptions.PValues();
+        rqs.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && QuestionsProblem(result.Tokens[0].Value) is { } problem)
+            {
+                result.AddError($"--rq: {problem}");
+            }
+        });
+
+        var command = new Command("reproduce", "The paper check: run the research questions with seeds into one resumable store, then findings.md/findings.csv (every cell of the paper's Tables 2-7 beside ours, an interval over seeds and a verdict) and a report with figures per question. Example: robustness reproduce --data ../shared/data --out reproduce-out")
+        {
+            scale, seeds, seed, rqs, arch, trainPerClass, testPerClass, maxEpochs, benchLevels, dataset, folder, outDir, threads, device, dryRun, noProgress, pValues,
+        };
+        command.SetAction(parsed => context.Execute(parsed, () =>
+        {
+            bool paper = parsed.GetValue(scale) == "paper";
+            IReadOnlyList<string>? architectures = parsed.GetValue(arch) is { } a ? [.. a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : null;
+            var questions = ParseQuestions(parsed.GetValue(rqs)!);
+            var designs = questions.Select(q => Design(q, paper, architectures, parsed.GetValue(trainPerClass), parsed.GetValue(testPerClass), parsed.GetValue(maxEpochs))
+                .WithRepetitions(parsed.GetValue(seeds), parsed.GetValue(seed))).ToList();
+            foreach (var design in designs)
+            {
+                design.Validate();
+            }
+
+            IReadOnlyList<double> suiteLevels = parsed.GetValue(benchLevels) is { } b ? BenchmarkLevels.Parse(b) : BenchmarkLevels.Default;
+            string output = Path.GetFullPath(parsed.GetValue(outDir)!);
+            string storePath = Path.Combine(output, "study.db");
+            string workPath = Path.Combine(output, "work");
+            using var services = CliServices.Create(parsed.GetValue(device)!, parsed.GetValue(threads));
+            var source = services.GetRequiredService<IDatasetCatalog>().GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
+
+            // Every question draws the same training and test sets (same sizes and subset seed): load them once.
+            var data = StudyExecution.LoadData(context, designs[0], source);
+            PrintPlan(context.Output, designs, data, storePath, suiteLevels, paper);
+            if (parsed.GetValue(dryRun))
+            {
+                context.Output.WriteLine("dry run: nothing was trained or written");
+                return RobustnessCli.Success;
+            }
+
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < designs.Count; i++)
+            {
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== {StudyQuestion.For(designs[i].Question)} ({i + 1} of {designs.Count}): study {designs[i].StudyName}"));
+                StudyExecution.Run(context, services, designs[i], data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress));
+            }
+
+            var rule = CliOptions.ReadPValues(parsed.GetValue(pValues));
+            var findings = new List<PaperFinding>();
+            var summaries = new List<string>();
+            foreach (var design in designs)
+            {
+                var report = StudyReport.Write(storePath, design.Question, design.StudyName, Path.Combine(output, $"rq{(int)design.Question}"), pValues: rule);
+                context.Output.WriteLine($"report: {report.Report}");
+                using var store = SqliteResultStore.OpenReadOnly(storePath);
+                var found = PaperFindings.Compare(report.Table, store.Rows(design.StudyName));
+                findings.AddRange(found);
+                summaries.Add(PaperFindings.Summary(design.Question, found));
+            }
+
+            foreach (var question in StudyQuestion.All.Select(q => q.Id).Where(q => !questions.Contains(q)))
+            {
+                findings.AddRange(PaperFindings.NotRun(question));
+            }
+
+            var written = FindingsWriter.Write(findings, output, Preface(designs, data, clock.Elapsed, paper));
+            foreach (string line in summaries)
+            {
+                context.Output.WriteLine(line);
+            }
+
+            foreach (string path in written)
+            {
+                context.Output.WriteLine($"findings: {path}");
+            }
+
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"time: {clock.Elapsed.TotalMinutes:F1} min"));
+            return RobustnessCli.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>The design of one question at the chosen scale, named as <c>study run</c> names it (rqN-scaled, rqN).</summary>
+    private static StudyDesign Design(ResearchQuestion question, bool paper, IReadOnlyList<string>? architectures, int? trainPerClass, int? testPerClass, int? maxEpochs)
+    {
+        if (paper)
+        {
+            var design = StudyDesign.Paper(question);
+            return design with
+            {
+                Architectures = architectures ?? design.Architectures,
+                TrainPerClass = trainPerClass,
+                TestPerClass = testPerClass,
+                MaxEpochs = maxEpochs ?? design.MaxEpochs,
+            };
+        }
+
+        return StudyDesign.Scaled(question, trainPerClass ?? Scaled.TrainPerClass, testPerClass ?? Scaled.TestPerClass, null, maxEpochs ?? Scaled.MaxEpochs, null,
+            architectures ?? [Scaled.Architecture]);
+    }
+
+    private static void PrintPlan(TextWriter o, IReadOnlyList<StudyDesign> designs, StudyData data, string storePath, IReadOnlyList<double> suiteLevels, bool paper)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(c, $"paper check ({(paper ? "paper scale" : "scaled")}): {designs.Count} research question(s), {designs[0].Seeds.Count} seed(s), architectures {string.Join(", ", designs[0].Architectures)}"));
+        o.WriteLine($"data: {data.Description}");
+        double total = 0;
+        using var stored = File.Exists(storePath) ? SqliteResultStore.OpenReadOnly(storePath) : null;
+        foreach (var design in designs)
+        {
+            var runs = design.Runs();
+            int done = stored is null ? 0 : runs.Count(r => stored.Contains(r.Key));
+            double seconds = StudyDryRun.EstimateSeconds(design, data, suiteLevels, done);
+            total += seconds;
+            o.WriteLine(string.Create(c, $"  {StudyQuestion.For(design.Question)}: {runs.Count} runs ({done} stored), about {StudyDryRun.Duration(seconds)}"));
+        }
+
+        o.WriteLine(string.Create(c, $"estimated time: about {StudyDryRun.Duration(total)} on 2 CPU threads (training at the epoch cap; rates of benchmarks/README.md)"));
+    }
+
+    private static string Preface(IReadOnlyList<StudyDesign> designs, StudyData data, TimeSpan elapsed, bool paper) => string.Create(CultureInfo.InvariantCulture,
+        $"Run: `robustness reproduce{(paper ? " --scale paper" : "")}` ({(paper ? "paper scale" : "scaled")}); data: {data.Description}; architectures {string.Join(", ", designs[0].Architectures)}; "
+        + $"{designs[0].Seeds.Count} seeds ({string.Join(", ", designs[0].Seeds)}); at most {designs[0].MaxEpochs} epochs; research questions {string.Join(", ", designs.Select(d => (int)d.Question))}; this invocation took {elapsed.TotalMinutes:F1} min.");
+
+    private static List<ResearchQuestion> ParseQuestions(string text) =>
+        [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(t => (ResearchQuestion)int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture)).Distinct().Order()];
+
+    private static string? QuestionsProblem(string text)
+    {
+        string[] items = text.Split(',', StringSplitOptions.TrimEntries);
+        foreach (string item in items)
+        {
+            if (!int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || !StudyQuestion.Exists((ResearchQuestion)value))
+            {
+                return $"'{item}' is not a research question; give numbers {CliOptions.QuestionNumbers()}, comma-separated (e.g. 1,2,6).";
+            }
+        }
+
+        return items.Distinct(StringComparer.Ordinal).Count() == items.Length ? null : $"a question is named twice in '{text}'.";
+    }
+}
