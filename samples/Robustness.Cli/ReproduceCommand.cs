@@ -24,8 +24,8 @@ internal static class ReproduceCommand
     /// <summary>The scaled default (a 2-core CPU in under 30 minutes, docs/findings.md): LeNet-5, per-class sizes, epochs and seeds.</summary>
     internal static class Scaled
     {
-        public const int TrainPerClass = 500;
-        public const int TestPerClass = 150;
+        public const int TrainPerClass = 300;
+        public const int TestPerClass = 100;
         public const int MaxEpochs = 5;
         public const string Architecture = "lenet5";
     }
@@ -38,7 +38,7 @@ internal static class ReproduceCommand
         ArgumentNullException.ThrowIfNull(context);
         var scale = new Option<string>("--scale")
         {
-            Description = "scaled: LeNet-5, 500 training + 150 test images per class, at most 5 epochs, fewer levels (a 2-core CPU, under 30 min with 3 seeds); paper: the paper's sizes, levels, 30 epochs and both architectures (meant for a GPU).",
+            Description = "scaled: LeNet-5, 300 training + 100 test images per class, at most 5 epochs, fewer levels (a 2-core CPU, under 30 min with 3 seeds); paper: the paper's sizes, levels, 30 epochs and both architectures (meant for a GPU).",
             DefaultValueFactory = _ => "scaled",
         };
         scale.AcceptOnlyFromAmong("scaled", "paper");
@@ -46,8 +46,8 @@ internal static class ReproduceCommand
         var seed = new Option<ulong>("--seed") { Description = "The first seed.", DefaultValueFactory = _ => Models.TrainingOptions.DefaultSeed };
         var rqs = new Option<string>("--rq") { Description = "The research questions to run, comma-separated.", DefaultValueFactory = _ => "1,2,3,4,5,6", HelpName = "LIST" };
         var arch = new Option<string?>("--arch") { Description = "Architectures, comma-separated: lenet5, alexnet8 [default: lenet5; both with --scale paper]." };
-        var trainPerClass = new Option<int?>("--train-per-class") { Description = "Training images per class [default: 500; all with --scale paper]." };
-        var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images per class [default: 150; all with --scale paper]." };
+        var trainPerClass = new Option<int?>("--train-per-class") { Description = "Training images per class [default: 300; all with --scale paper]." };
+        var testPerClass = new Option<int?>("--test-per-class") { Description = "Test images per class [default: 100; all with --scale paper]." };
         var maxEpochs = new Option<int?>("--max-epochs") { Description = "The most epochs per model [default: 5; 30 with --scale paper]." };
         var benchLevels = new Option<string?>("--bench-levels") { Description = "l2 levels of the MNIST-C and MNIST-A suites [default: 0.5:12:0.5, the paper's 24]." };
         var dataset = new Option<string>("--dataset") { Description = "The dataset.", DefaultValueFactory = _ => "mnist" };

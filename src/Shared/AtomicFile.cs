@@ -117,6 +117,69 @@ internal static partial class AtomicFile
         }
     }
 
+    /// <summary>A fresh hidden temporary folder beside <paramref name="folder"/> (its own leftovers removed first), for content to publish with <see cref="ReplaceEntries"/>.</summary>
+    /// <param name="folder">The destination folder.</param>
+    /// <returns>The created temporary folder, e.g. <c>parent/.report.3f2a….tmp</c>.</returns>
+    public static string TemporaryFolderFor(string folder)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        string parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{folder} has no parent folder.", nameof(folder));
+        Directory.CreateDirectory(parent);
+        RemoveStale(parent, Path.GetFileName(full));
+        string temporary = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(temporary);
+        return temporary;
+    }
+
+    /// <summary>
+    /// Publishes a finished temporary folder's entries into <paramref name="folder"/> as one set: every entry of
+    /// <paramref name="owned"/> the folder holds (the previous set, whether or not the new one has it) is first moved aside into a
+    /// hidden <c>.old</c> folder, then the new entries are moved in and the old folder is deleted. Entries of the folder that
+    /// are not owned (a result store beside a report) are never touched. A crash in between leaves a folder with some of
+    /// the new entries and none of the old ones, never a mix of two sets, and the hidden folders are removed by the next
+    /// publish.
+    /// </summary>
+    /// <param name="temporaryFolder">The folder from <see cref="TemporaryFolderFor"/>, complete.</param>
+    /// <param name="folder">The destination folder (created when absent).</param>
+    /// <param name="owned">The names (files or folders) that make up one set.</param>
+    public static void ReplaceEntries(string temporaryFolder, string folder, IReadOnlyCollection<string> owned)
+    {
+        ArgumentNullException.ThrowIfNull(owned);
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        Directory.CreateDirectory(full);
+        string parent = Path.GetDirectoryName(full)!;
+        string old = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.old");
+        Directory.CreateDirectory(old);
+        foreach (string name in owned)
+        {
+            string entry = Path.Combine(full, name);
+            if (Directory.Exists(entry))
+            {
+                Directory.Move(entry, Path.Combine(old, name));
+            }
+            else if (File.Exists(entry))
+            {
+                File.Move(entry, Path.Combine(old, name));
+            }
+        }
+
+        foreach (string entry in Directory.EnumerateFileSystemEntries(temporaryFolder))
+        {
+            string target = Path.Combine(full, Path.GetFileName(entry));
+            if (Directory.Exists(entry))
+            {
+                Directory.Move(entry, target);
+            }
+            else
+            {
+                File.Move(entry, target);
+            }
+        }
+
+        Directory.Delete(temporaryFolder, recursive: true);
+        RemoveStale(parent, Path.GetFileName(full));
+    }
+
     [GeneratedRegex("^\\.(?<name>.+)\\.[0-9a-f]{32}\\.(tmp|old)$")]
     private static partial Regex LeftoverName();
 }
