@@ -334,15 +334,5 @@ public sealed class StudyFigureModelTests
         return (table, store.Rows(table.Study));
     }
 
-    private string Store(IEnumerable<StudyRow> rows)
-    {
-        string path = Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".db");
-        using var store = SqliteResultStore.Open(path);
-        foreach (var row in rows)
-        {
-            Assert.That(store.Add(row), Is.True, row.Key);
-        }
-
-        return path;
-    }
+    private string Store(IEnumerable<StudyRow> rows) => StudyReportCommandTests.WriteStore(Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".db"), rows);
 }

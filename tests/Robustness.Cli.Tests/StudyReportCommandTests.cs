@@ -191,9 +191,11 @@ public sealed class StudyReportCommandTests
         Assert.That(output, Does.Contain("--rq").And.Contain("--store").And.Contain("--out").And.Contain("--study"));
     }
 
-    private string Store(IEnumerable<StudyRow> rows)
+    private string Store(IEnumerable<StudyRow> rows) => WriteStore(Path.Combine(_temp, "study.db"), rows);
+
+    /// <summary>A SQLite result store at <paramref name="path"/> holding <paramref name="rows"/>.</summary>
+    internal static string WriteStore(string path, IEnumerable<StudyRow> rows)
     {
-        string path = Path.Combine(_temp, "study.db");
         using var store = SqliteResultStore.Open(path);
         foreach (var row in rows)
         {

@@ -17,11 +17,21 @@ internal static class StudyFigures
     public const int Width = 1000;
     public const int Height = 620;
 
+    /// <summary>The room a line figure's legend takes below its axes.</summary>
+    private const int LegendHeight = 60;
+
+    private const int PanelWidth = 700;
+    private const int PanelHeight = 520;
+
     private const float TitleSize = 18;
     private const float LabelSize = 16;
     private const float TickSize = 14;
 
     private static readonly CultureInfo _c = CultureInfo.InvariantCulture;
+
+    /// <summary>A sans-serif family when one is installed (else ScottPlot's choice, on Debian DejaVu Serif).</summary>
+    private static readonly string? _sans = new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica" }
+        .FirstOrDefault(f => SKFontManager.Default.GetFontFamilies().Contains(f, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>True when SkiaSharp finds at least one font (without one, figure text is silently missing).</summary>
     public static bool HasFonts() => SkiaSharp.SKFontManager.Default.FontFamilyCount > 0;
@@ -36,7 +46,8 @@ internal static class StudyFigures
         ArgumentNullException.ThrowIfNull(figure);
         return figure switch
         {
-            LineFigure line => Save(LinePlots(line), line.Columns, folder, relativeFolder, line, line.Panels.Count == 1 ? Width : 1400, line.Panels.Count == 1 ? Height + 60 : 520 * (int)Math.Ceiling(line.Panels.Count / (double)line.Columns)),
+            LineFigure { Panels.Count: 1 } line => Save(LinePlots(line), 1, folder, relativeFolder, line, Width, Height + LegendHeight),
+            LineFigure grid => Save(LinePlots(grid), grid.Columns, folder, relativeFolder, grid, PanelWidth * grid.Columns, PanelHeight * (int)Math.Ceiling(grid.Panels.Count / (double)grid.Columns)),
             HeatmapFigure heatmap => Save([HeatmapPlot(heatmap)], 1, folder, relativeFolder, heatmap, Width, Height),
             _ => throw new ArgumentException($"unknown figure kind {figure.GetType().Name}", nameof(figure)),
         };
@@ -61,7 +72,7 @@ internal static class StudyFigures
             if (series.BandLow is { } low && series.BandHigh is { } high)
             {
                 var band = plot.Add.FillY(series.X.ToArray(), low.ToArray(), high.ToArray());
-                band.FillColor = color.WithAlpha(0.16);
+                band.FillColor = color.WithAlpha(0.12);
                 band.LineWidth = 0;
             }
 
@@ -236,6 +247,12 @@ internal static class StudyFigures
     private static Plot NewPlot()
     {
         var plot = new Plot();
+        if (_sans is not null)
+        {
+            plot.Font.Set(_sans);
+        }
+
+        plot.Axes.Title.Label.Bold = true;
         plot.Axes.Bottom.TickLabelStyle.FontSize = TickSize;
         plot.Axes.Left.TickLabelStyle.FontSize = TickSize;
         plot.Legend.FontSize = TickSize;
