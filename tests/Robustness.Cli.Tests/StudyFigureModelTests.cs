@@ -38,7 +38,7 @@ public sealed class StudyFigureModelTests
         var architecture = table.Architectures[0];
         var figure = StudyFigureModels.Accuracy(table, architecture, rows);
 
-        Assert.That(figure.Caption, Does.Contain("MNIST-C: mean over the 4 test levels, l2 1-4"));
+        Assert.That(figure.Caption, Does.Contain("MNIST-C: mean over the 4 Gaussian-noise test levels (l2 1-4)").And.Contain("MNIST-A: mean over the 4 FGSM test levels (l2 1-4)"));
         Assert.That(figure.Caption, Does.Contain("averaged over 3 seeds"));
         Assert.That(figure.Caption, Does.Contain("Band: 95 % Student-t interval over seeds"));
         Assert.That(figure.Caption, Does.Contain(FormattableString.Invariant($"n = {architecture.Points.Count} design points")));
@@ -83,16 +83,18 @@ public sealed class StudyFigureModelTests
         Assert.That(figure.Panels[0].Series.Select(s => s.BandLow), Is.All.Null);
     }
 
-    [TestCase(1)]
-    [TestCase(2)]
-    [TestCase(3)]
-    [TestCase(4)]
-    [TestCase(5)]
-    [TestCase(6)]
-    public void EverySeriesOfAFigure_HasItsOwnMarkerAndLinePattern(int q)
+    [TestCase(1, false)]
+    [TestCase(2, false)]
+    [TestCase(2, true)]
+    [TestCase(3, false)]
+    [TestCase(4, false)]
+    [TestCase(5, false)]
+    [TestCase(6, false)]
+    public void EverySeriesOfAFigure_HasItsOwnMarkerAndLinePattern(int q, bool attacks)
     {
-        var (table, rows) = Analyze((ResearchQuestion)q, seeds: 3);
+        var (table, rows) = Analyze((ResearchQuestion)q, seeds: 3, attacks);
         var lines = StudyFigureModels.For(table, rows).OfType<LineFigure>().ToList();
+        Assert.That(lines.Any(f => f.Name.EndsWith("-attacks", StringComparison.Ordinal)), Is.EqualTo(attacks));
 
         Assert.That(lines, Is.Not.Empty);
         foreach (var panel in lines.SelectMany(f => f.Panels))
@@ -254,9 +256,11 @@ public sealed class StudyFigureModelTests
         var figures = new List<FigureModel>();
         foreach (var q in new[] { ResearchQuestion.Rq1, ResearchQuestion.Rq2, ResearchQuestion.Rq3, ResearchQuestion.Rq4, ResearchQuestion.Rq5, ResearchQuestion.Rq6 })
         {
-            var (table, rows) = Analyze(q, seeds: 3);
+            var (table, rows) = Analyze(q, seeds: 3, attacks: q == ResearchQuestion.Rq2);
             figures.AddRange(StudyFigureModels.For(table, rows));
         }
+
+        Assert.That(figures.Where(f => f.Name.EndsWith("-attacks", StringComparison.Ordinal)), Is.Not.Empty);
 
         Assert.That(figures.OfType<HeatmapFigure>(), Is.Not.Empty);
         Assert.That(figures.OfType<LineFigure>().Where(f => f.Panels.Count == 4), Is.Not.Empty);
@@ -292,8 +296,12 @@ public sealed class StudyFigureModelTests
         }
     }
 
-    /// <summary>The constructed rows of <see cref="StudyReportCommandTests.Rows"/> for LeNet-5 and AlexNet-8, each repeated over seeds with a small spread.</summary>
-    private static List<StudyRow> Rows(ResearchQuestion question, int seeds)
+    /// <summary>
+    /// The constructed rows of <see cref="StudyReportCommandTests.Rows"/> for LeNet-5 and AlexNet-8, each repeated over
+    /// seeds with a small spread; with <paramref name="attacks"/> also five attack columns (white-box FGSM, PGD,
+    /// minimal-l2, transfer FGSM and PGD) below MNIST-A.
+    /// </summary>
+    private static List<StudyRow> Rows(ResearchQuestion question, int seeds, bool attacks = false)
     {
         var rows = new List<StudyRow>();
         foreach (string architecture in new[] { "lenet5", "alexnet8" })
@@ -318,6 +326,11 @@ public sealed class StudyFigureModelTests
                         FgsmAccuracies = fgsm,
                         GaussianMeanAccuracy = gaussian.Average(),
                         FgsmMeanAccuracy = fgsm.Average(),
+                        Attacks = attacks ? [.. new[] { ("fgsm", true), ("pgd", true), ("minimal", true), ("fgsm", false), ("pgd", false) }.Select((a, k) =>
+                        {
+                            double[] accuracies = [.. fgsm.Select(v => Math.Max(0, v - (0.05 * (k + 1))))];
+                            return new AttackScore(a.Item1, a.Item2, accuracies, accuracies.Average(), a.Item1 == "minimal" ? 2.5 : null);
+                        })] : [],
                     });
                 }
             }
@@ -326,9 +339,9 @@ public sealed class StudyFigureModelTests
         return rows;
     }
 
-    private (StudyTable Table, IReadOnlyList<StudyRow> Rows) Analyze(ResearchQuestion question, int seeds)
+    private (StudyTable Table, IReadOnlyList<StudyRow> Rows) Analyze(ResearchQuestion question, int seeds, bool attacks = false)
     {
-        string path = Store(Rows(question, seeds));
+        string path = Store(Rows(question, seeds, attacks));
         using var store = SqliteResultStore.OpenReadOnly(path);
         var table = new StudyAnalyzer().Analyze(store, question);
         return (table, store.Rows(table.Study));

@@ -379,20 +379,21 @@ internal static class StudyFigureModels
         return most <= 1 ? "1 seed (no averaging)" : fewest == most ? FigureText.Inv($"averaged over {most} seeds") : FigureText.Inv($"averaged over {fewest}-{most} seeds per point");
     }
 
-    /// <summary>What each accuracy is, e.g. "MNIST-C: mean over the 6 Gaussian-noise test levels, l2 1-6".</summary>
+    /// <summary>What each accuracy is, e.g. "MNIST-C: mean over the 6 Gaussian-noise test levels (l2 1-6)".</summary>
     private static string MeasuresText(List<StudyRow> rows) =>
         "Training: on the model's own training set; MNIST-Test: on the clean test set; MNIST-C: " + MeasureText(AccuracyMeasure.MnistC, rows) + "; MNIST-A: " + MeasureText(AccuracyMeasure.MnistA, rows);
 
     private static string MeasureText(AccuracyMeasure measure, List<StudyRow> rows)
     {
         var levels = rows.Select(r => r.BenchmarkLevels).FirstOrDefault(l => l.Count > 0);
-        string over = levels is null ? "the test levels" : FigureText.Inv($"the {levels.Count} test levels, l2 {FigureText.G(levels.Min())}-{FigureText.G(levels.Max())}");
+        string count = levels is null ? "" : FigureText.Inv($"{levels.Count} ");
+        string range = levels is null ? "" : FigureText.Inv($" (l2 {FigureText.G(levels.Min())}-{FigureText.G(levels.Max())})");
         return measure switch
         {
             AccuracyMeasure.Training => "on the model's own training set",
             AccuracyMeasure.MnistTest => "on the clean test set",
-            AccuracyMeasure.MnistC => "mean over " + over + " of Gaussian noise",
-            _ => "mean over " + over + " of FGSM against the clean model",
+            AccuracyMeasure.MnistC => $"mean over the {count}Gaussian-noise test levels{range}",
+            _ => $"mean over the {count}FGSM test levels{range}, FGSM against the clean model",
         };
     }
 

@@ -134,7 +134,7 @@ internal static class StudyFigures
         }
 
         var bar = plot.Add.ColorBar(heatmap);
-        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { MaxTickCount = 8 };
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(NiceStep((high - low) / 6));
         bar.Label = figure.ColorLabel;
         bar.LabelStyle.FontSize = TickSize;
         foreach (var cell in figure.Cells)
@@ -154,6 +154,13 @@ internal static class StudyFigures
         plot.XLabel(figure.XLabel, LabelSize);
         plot.YLabel(figure.YLabel, LabelSize);
         return plot;
+    }
+
+    /// <summary>The smallest of 1, 2 or 5 times a power of ten that is at least <paramref name="step"/>.</summary>
+    private static double NiceStep(double step)
+    {
+        double power = Math.Pow(10, Math.Floor(Math.Log10(step)));
+        return new[] { 1, 2, 5, 10 }.Select(m => m * power).First(s => s >= step);
     }
 
     private static LinePattern Pattern(LineKind kind) => kind switch
@@ -224,7 +231,7 @@ internal static class StudyFigures
         plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
         plot.Grid.IsVisible = false;
         plot.Axes.SetLimits(0, classes.Length, 0, rowCount);
-        plot.Title(title, 18);
+        plot.Title(title, TitleSize);
         int width = 220 + (classes.Length * 110);
         int height = 120 + (rowCount * 110);
         return Save([plot], 1, folder, relativeFolder, name, title, "One column per class (the first test image of each), one row per perturbation and l2 level; grey scale, black = 0.", width, height);
@@ -252,7 +259,6 @@ internal static class StudyFigures
             plot.Font.Set(_sans);
         }
 
-        plot.Axes.Title.Label.Bold = true;
         plot.Axes.Bottom.TickLabelStyle.FontSize = TickSize;
         plot.Axes.Left.TickLabelStyle.FontSize = TickSize;
         plot.Legend.FontSize = TickSize;
