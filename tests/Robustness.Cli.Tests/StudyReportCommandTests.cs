@@ -87,7 +87,7 @@ public sealed class StudyReportCommandTests
         Assert.That(File.ReadAllLines(Path.Combine(outDir, "table.csv")), Has.Length.EqualTo(tableLines + 1));
 
         var pngs = Directory.GetFiles(Path.Combine(outDir, "figures"), "*.png");
-        int expected = q switch { 5 => 2 * (4 + 1), 6 => 2, _ => 2 * 2 };
+        int expected = q switch { 5 => 2 * (4 + 1), _ => 2 * 2 }; // RQ6: main effects and test levels
         Assert.That(pngs, Has.Length.EqualTo(expected));
         Assert.That(Directory.GetFiles(Path.Combine(outDir, "figures"), "*.svg"), Has.Length.EqualTo(expected));
         foreach (string png in pngs)
@@ -191,9 +191,11 @@ public sealed class StudyReportCommandTests
         Assert.That(output, Does.Contain("--rq").And.Contain("--store").And.Contain("--out").And.Contain("--study"));
     }
 
-    private string Store(IEnumerable<StudyRow> rows)
+    private string Store(IEnumerable<StudyRow> rows) => WriteStore(Path.Combine(_temp, "study.db"), rows);
+
+    /// <summary>A SQLite result store at <paramref name="path"/> holding <paramref name="rows"/>.</summary>
+    internal static string WriteStore(string path, IEnumerable<StudyRow> rows)
     {
-        string path = Path.Combine(_temp, "study.db");
         using var store = SqliteResultStore.Open(path);
         foreach (var row in rows)
         {

@@ -1,196 +1,189 @@
 using System.Globalization;
 using Robustness.Data;
 using Robustness.Evaluation.Analysis;
-using Robustness.Evaluation.Designs;
-using Robustness.Evaluation.Results;
 using ScottPlot;
+using SkiaSharp;
 
 namespace Robustness.Cli.Reports;
 
 /// <summary>
-/// The report's figures (ScottPlot 5): accuracy against the training level per architecture (the paper's Figures
-/// 2-5), RQ5 heatmaps per benchmark (Figure 6), accuracy against the test level for the clean and the most strongly
-/// perturbed model, and a grid of sample images. Every figure is written as PNG and SVG into one folder.
+/// Draws the report's figures with ScottPlot 5: a <see cref="FigureModel"/> (built by <see cref="StudyFigureModels"/>)
+/// becomes a PNG and an SVG in one folder and a <see cref="ReportFigure"/> with the model's caption; also the
+/// quickstart's grid of sample images. What a figure shows is decided by the model; this class only maps it to
+/// ScottPlot (markers, line patterns, bands, ranges, legends, heatmap cells).
 /// </summary>
 internal static class StudyFigures
 {
-    public const int Width = 900;
-    public const int Height = 600;
+    public const int Width = 1000;
+    public const int Height = 620;
 
-    private static readonly Color[] _measureColors =
-    [
-        new Color(0x1f, 0x77, 0xb4), new Color(0x2c, 0xa0, 0x2c), new Color(0xff, 0x7f, 0x0e), new Color(0xd6, 0x27, 0x28),
-    ];
+    /// <summary>The room a line figure's legend takes below its axes.</summary>
+    private const int LegendHeight = 60;
+
+    private const int PanelWidth = 700;
+    private const int PanelHeight = 520;
+
+    private const float TitleSize = 18;
+    private const float LabelSize = 16;
+    private const float TickSize = 14;
 
     private static readonly CultureInfo _c = CultureInfo.InvariantCulture;
+
+    /// <summary>A sans-serif family when one is installed (else ScottPlot's choice, on Debian DejaVu Serif).</summary>
+    private static readonly string? _sans = new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica" }
+        .FirstOrDefault(f => SKFontManager.Default.GetFontFamilies().Contains(f, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>True when SkiaSharp finds at least one font (without one, figure text is silently missing).</summary>
     public static bool HasFonts() => SkiaSharp.SKFontManager.Default.FontFamilyCount > 0;
 
-    /// <summary>RQ1-RQ4: the four accuracies (repetition means) against the factor level, one file per architecture.</summary>
-    public static ReportFigure AccuracyByTrainingLevel(StudyTable table, ArchitectureTable architecture, string folder, string relativeFolder)
+    /// <summary>Draws <paramref name="figure"/> into <paramref name="folder"/> as <c>NAME.png</c> and <c>NAME.svg</c>.</summary>
+    /// <param name="figure">The figure.</param>
+    /// <param name="folder">The figure folder (created when absent).</param>
+    /// <param name="relativeFolder">The folder's path relative to the report (for the links).</param>
+    /// <returns>The figure as the report links it, with its caption.</returns>
+    public static ReportFigure Render(FigureModel figure, string folder, string relativeFolder)
     {
-        var plot = NewPlot();
-        double[] x = [.. architecture.Points.Select(p => p.Factors[0])];
-        for (int m = 0; m < AccuracyMeasures.All.Count; m++)
+        ArgumentNullException.ThrowIfNull(figure);
+        return figure switch
         {
-            AccuracyMeasure measure = AccuracyMeasures.All[m];
-            double[] y = [.. architecture.Points.Select(p => p.Metric(measure).Mean * 100)];
-            var scatter = plot.Add.Scatter(x, y, _measureColors[m]);
-            scatter.LegendText = AccuracyMeasures.Name(measure);
-            scatter.LineWidth = 2;
-            scatter.MarkerSize = 8;
-        }
-
-        if (architecture.PeakIndex is { } peak && StudyQuestion.For(table.Question).SplitsAtPeak)
-        {
-            // Solid: dashed lines make the SVG canvas of Skia print "Unsupported path effect" on stdout.
-            var line = plot.Add.VerticalLine(architecture.Points[peak].Factors[0], 1.5f, Colors.Gray);
-            line.LegendText = "MNIST-A peak (end of segment I)";
-        }
-
-        plot.Title(string.Create(_c, $"{QuestionTitle(table.Question)} - {architecture.Architecture} ({table.Study})"), 18);
-        plot.XLabel(FactorLabel(table.Factors[0]), 16);
-        plot.YLabel("accuracy (%)", 16);
-        plot.Axes.SetLimitsY(0, 102);
-        plot.ShowLegend(Alignment.LowerRight);
-        return Save(plot, folder, relativeFolder, string.Create(_c, $"{table.Study}-{architecture.Architecture}-accuracy"),
-            string.Create(_c, $"{architecture.Architecture}: accuracy against the training level"));
+            LineFigure { Panels.Count: 1 } line => Save(LinePlots(line), 1, folder, relativeFolder, line, Width, Height + LegendHeight),
+            LineFigure grid => Save(LinePlots(grid), grid.Columns, folder, relativeFolder, grid, PanelWidth * grid.Columns, PanelHeight * (int)Math.Ceiling(grid.Panels.Count / (double)grid.Columns)),
+            HeatmapFigure heatmap => Save([HeatmapPlot(heatmap)], 1, folder, relativeFolder, heatmap, Width, Height),
+            _ => throw new ArgumentException($"unknown figure kind {figure.GetType().Name}", nameof(figure)),
+        };
     }
 
-    /// <summary>
-    /// RQ1-RQ4 with attack columns: each column's mean accuracy over the benchmark levels (repetition means) against
-    /// the training level, white-box columns solid, transfer columns with open markers, the clean MNIST-Test for scale.
-    /// </summary>
-    public static ReportFigure? AttacksByTrainingLevel(StudyTable table, ArchitectureTable architecture, string folder, string relativeFolder)
+    private static Plot[] LinePlots(LineFigure figure) =>
+        [.. figure.Panels.Select(p => LinePlot(p, figure.Panels.Count == 1 ? figure.Title : p.Title))];
+
+    private static Plot LinePlot(LinePanel panel, string? title)
     {
-        if (architecture.Attacks is not { } attacks || table.IsMultiFactor)
+        var plot = NewPlot();
+        foreach (var region in panel.Regions)
         {
-            return null;
+            var span = plot.Add.HorizontalSpan(region.From, region.To, Colors.Gray.WithAlpha(0.12));
+            span.LineWidth = 0;
+            span.LegendText = region.Label;
         }
 
-        var plot = NewPlot();
-        MarkerShape[] shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle, MarkerShape.OpenSquare];
-        Color[] colors = [new(0xd6, 0x27, 0x28), new(0x94, 0x67, 0xbd), new(0x8c, 0x56, 0x4b), new(0xe3, 0x77, 0xc2), new(0x7f, 0x7f, 0x7f), new(0xbc, 0xbd, 0x22)];
-        double[] cleanX = [.. architecture.Points.Select(p => p.Factors[0])];
-        var clean = plot.Add.Scatter(cleanX, [.. architecture.Points.Select(p => p.Metric(AccuracyMeasure.MnistTest).Mean * 100)], _measureColors[1]);
-        clean.LegendText = "MNIST-Test (clean)";
-        clean.LineWidth = 2;
-        clean.MarkerSize = 8;
-        for (int k = 0; k < attacks.Keys.Count; k++)
+        foreach (var series in panel.Series)
         {
-            string key = attacks.Keys[k];
-            var points = attacks.Points.Where(p => p.Attacks.Any(a => a.Key == key)).ToList();
-            var scatter = plot.Add.Scatter(points.Select(p => p.Factors[0]).ToArray(), points.Select(p => p.Attacks.First(a => a.Key == key).MeanAccuracy * 100).ToArray(), colors[k % colors.Length]);
-            scatter.LegendText = Robustness.Evaluation.Benchmarks.StudyAttack.DisplayNameOf(key);
+            Color color = Color.FromHex(series.Style.Color);
+            if (series.BandLow is { } low && series.BandHigh is { } high)
+            {
+                var band = plot.Add.FillY(series.X.ToArray(), low.ToArray(), high.ToArray());
+                band.FillColor = color.WithAlpha(0.12);
+                band.LineWidth = 0;
+            }
+
+            var scatter = plot.Add.Scatter(series.X.ToArray(), series.Y.ToArray(), color);
+            scatter.LegendText = series.Legend;
             scatter.LineWidth = 2;
+            scatter.LinePattern = Pattern(series.Style.Line);
+            scatter.MarkerShape = Marker(series.Style.Marker);
             scatter.MarkerSize = 9;
-            scatter.MarkerShape = key.EndsWith("-transfer", StringComparison.Ordinal) ? MarkerShape.OpenCircle : shapes[k % 4];
         }
 
-        plot.Title(string.Create(_c, $"{QuestionTitle(table.Question)} - {architecture.Architecture}: attacks ({table.Study})"), 18);
-        plot.XLabel(FactorLabel(table.Factors[0]), 16);
-        plot.YLabel("accuracy, mean over test levels (%)", 16);
-        plot.Axes.SetLimitsY(0, 102);
-        plot.ShowLegend(Edge.Right); // outside the data: the series span the whole height
-        return Save(plot, folder, relativeFolder, string.Create(_c, $"{table.Study}-{architecture.Architecture}-attacks"),
-            string.Create(_c, $"{architecture.Architecture}: accuracy under each attack against the training level"));
+        foreach (var mark in panel.Marks)
+        {
+            var line = plot.Add.VerticalLine(mark.X, 1.5f, Colors.DimGray, LinePattern.Dashed);
+            line.LegendText = mark.Label;
+        }
+
+        if (panel.XTicks is { } ticks)
+        {
+            plot.Axes.Bottom.SetTicks([.. ticks], [.. ticks.Select(t => t.ToString("G", _c))]);
+        }
+
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(panel.Y.Max - panel.Y.Min > 40 ? 10 : 5);
+        plot.Axes.SetLimits(panel.X.Min, panel.X.Max, panel.Y.Min, panel.Y.Max);
+        plot.XLabel(panel.XLabel, LabelSize);
+        plot.YLabel(panel.YLabel, LabelSize);
+        if (title is not null)
+        {
+            plot.Title(title, TitleSize);
+        }
+
+        // Below the axes, outside the data, so that no line is hidden and the data area keeps the figure's width.
+        plot.ShowLegend(Edge.Bottom);
+        plot.Legend.Orientation = Orientation.Horizontal;
+        return plot;
     }
 
-    /// <summary>RQ5: one heatmap (Gaussian level x FGSM level) of a benchmark's mean accuracy.</summary>
-    public static ReportFigure Heatmap(StudyTable table, ArchitectureTable architecture, AccuracyMeasure measure, string folder, string relativeFolder)
+    private static Plot HeatmapPlot(HeatmapFigure figure)
     {
-        double[] gaussian = [.. architecture.Points.Select(p => p.Factors[0]).Distinct().Order()];
-        double[] fgsm = [.. architecture.Points.Select(p => p.Factors[1]).Distinct().Order()];
-        var values = new double[fgsm.Length, gaussian.Length];
-        for (int r = 0; r < fgsm.Length; r++)
-        {
-            for (int c = 0; c < gaussian.Length; c++)
-            {
-                values[r, c] = double.NaN;
-            }
-        }
-
-        foreach (var point in architecture.Points)
-        {
-            int c = Array.IndexOf(gaussian, point.Factors[0]);
-            int r = Array.IndexOf(fgsm, point.Factors[1]);
-            values[fgsm.Length - 1 - r, c] = point.Metric(measure).Mean * 100; // row 0 is drawn at the top
-        }
-
+        int columns = figure.Columns.Count;
+        int rows = figure.Rows.Count;
         var plot = NewPlot();
-        var heatmap = plot.Add.Heatmap(values);
-        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.Extent = new CoordinateRect(-0.5, gaussian.Length - 0.5, -0.5, fgsm.Length - 0.5);
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        double low = figure.ColorRange.Min;
+        double high = Math.Max(figure.ColorRange.Max, low + 0.5);
+        var range = new ScottPlot.Range(low, high);
+
+        // Each cell is a rectangle centred on its levels' ticks (a ScottPlot heatmap cannot draw a single row or
+        // column); the hidden heatmap only feeds the colour bar.
+        var heatmap = plot.Add.Heatmap(new double[,] { { low, high } });
+        heatmap.Colormap = colormap;
+        heatmap.ManualRange = range;
+        heatmap.IsVisible = false;
+        foreach (var cell in figure.Cells)
+        {
+            var rectangle = plot.Add.Rectangle(cell.Column - 0.5, cell.Column + 0.5, cell.Row - 0.5, cell.Row + 0.5);
+            rectangle.FillColor = colormap.GetColor(cell.Value, range);
+            rectangle.LineWidth = 0;
+        }
+
         var bar = plot.Add.ColorBar(heatmap);
-        bar.Label = "accuracy (%)";
-        bar.LabelStyle.FontSize = 14;
-        for (int r = 0; r < fgsm.Length; r++)
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(NiceStep((high - low) / 6));
+        bar.Label = figure.ColorLabel;
+        bar.LabelStyle.FontSize = TickSize;
+        foreach (var cell in figure.Cells)
         {
-            for (int c = 0; c < gaussian.Length; c++)
-            {
-                double v = values[fgsm.Length - 1 - r, c];
-                if (double.IsNaN(v))
-                {
-                    continue;
-                }
-
-                var text = plot.Add.Text(v.ToString("F1", _c), c, r);
-                text.LabelFontSize = 14;
-                text.LabelFontColor = v > 60 ? Colors.Black : Colors.White;
-                text.LabelAlignment = Alignment.MiddleCenter;
-            }
+            var text = plot.Add.Text(cell.Text, cell.Column, cell.Row);
+            text.LabelFontSize = columns > 8 ? 11 : 14;
+            text.LabelBold = true;
+            text.LabelFontColor = (cell.Value - low) / (high - low) > 0.6 ? Colors.Black : Colors.White; // viridis is bright at its top
+            text.LabelAlignment = Alignment.MiddleCenter;
         }
 
-        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, gaussian.Length).Select(i => (double)i)], [.. gaussian.Select(g => g.ToString("G", _c))]);
-        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, fgsm.Length).Select(i => (double)i)], [.. fgsm.Select(f => f.ToString("G", _c))]);
-        plot.Axes.SetLimits(-0.5, gaussian.Length - 0.5, -0.5, fgsm.Length - 0.5);
-        plot.Title(string.Create(_c, $"RQ5 {AccuracyMeasures.Name(measure)} - {architecture.Architecture} ({table.Study})"), 18);
-        plot.XLabel("Gaussian training level (l2)", 16);
-        plot.YLabel("FGSM training level (l2)", 16);
-        string slug = AccuracyMeasures.Name(measure).ToLowerInvariant();
-        return Save(plot, folder, relativeFolder, string.Create(_c, $"{table.Study}-{architecture.Architecture}-heatmap-{slug}"),
-            string.Create(_c, $"{architecture.Architecture}: {AccuracyMeasures.Name(measure)} over Gaussian x FGSM training levels"));
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, columns).Select(i => (double)i)], [.. figure.Columns.Select(g => g.ToString("G", _c))]);
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows).Select(i => (double)i)], [.. figure.Rows.Select(f => f.ToString("G", _c))]);
+        plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
+        plot.Grid.IsVisible = false;
+        plot.Title(figure.Title, TitleSize);
+        plot.XLabel(figure.XLabel, LabelSize);
+        plot.YLabel(figure.YLabel, LabelSize);
+        return plot;
     }
 
-    /// <summary>
-    /// MNIST-C and MNIST-A accuracy at every test level for the clean model (all factors at their lowest value) and the
-    /// most strongly perturbed one (largest sum of factor values), repetitions averaged per level.
-    /// </summary>
-    public static ReportFigure? AccuracyByTestLevel(StudyTable table, ArchitectureTable architecture, IReadOnlyList<StudyRow> rows, string folder, string relativeFolder)
+    /// <summary>The smallest of 1, 2 or 5 times a power of ten that is at least <paramref name="step"/>.</summary>
+    private static double NiceStep(double step)
     {
-        var own = rows.Where(r => r.Architecture == architecture.Architecture && r.BenchmarkLevels.Count > 0).ToList();
-        if (own.Count == 0 || architecture.Points.Count == 0)
-        {
-            return null;
-        }
-
-        PointSummary clean = architecture.Points.MinBy(p => p.Factors.Sum())!;
-        PointSummary strongest = architecture.Points.MaxBy(p => p.Factors.Sum())!;
-        var plot = NewPlot();
-        var chosen = clean.PointId == strongest.PointId ? new[] { clean } : [clean, strongest];
-        for (int i = 0; i < chosen.Length; i++)
-        {
-            var pointRows = own.Where(r => r.PointId == chosen[i].PointId).ToList();
-            if (pointRows.Count == 0)
-            {
-                continue;
-            }
-
-            double[] levels = [.. pointRows[0].BenchmarkLevels];
-            string who = string.Create(_c, $"{(i == 0 ? "clean model" : "most perturbed")} ({chosen[i].PointId})");
-            AddLevelSeries(plot, levels, pointRows, r => r.GaussianAccuracies, string.Create(_c, $"MNIST-C, {who}"), _measureColors[2], i == 0 ? MarkerShape.FilledCircle : MarkerShape.OpenSquare, i == 0 ? 2.5f : 1.5f);
-            AddLevelSeries(plot, levels, pointRows, r => r.FgsmAccuracies, string.Create(_c, $"MNIST-A, {who}"), _measureColors[3], i == 0 ? MarkerShape.FilledCircle : MarkerShape.OpenSquare, i == 0 ? 2.5f : 1.5f);
-        }
-
-        plot.Title(string.Create(_c, $"{QuestionTitle(table.Question)} - {architecture.Architecture}: accuracy by test level"), 18);
-        plot.XLabel("test perturbation level (l2)", 16);
-        plot.YLabel("accuracy (%)", 16);
-        plot.Axes.SetLimitsY(0, 102);
-        plot.ShowLegend(Alignment.LowerLeft);
-        return Save(plot, folder, relativeFolder, string.Create(_c, $"{table.Study}-{architecture.Architecture}-test-levels"),
-            string.Create(_c, $"{architecture.Architecture}: accuracy against the test level, clean vs most perturbed training set"));
+        double power = Math.Pow(10, Math.Floor(Math.Log10(step)));
+        return new[] { 1, 2, 5, 10 }.Select(m => m * power).First(s => s >= step);
     }
+
+    private static LinePattern Pattern(LineKind kind) => kind switch
+    {
+        LineKind.Solid => LinePattern.Solid,
+        LineKind.Dashed => LinePattern.Dashed,
+        LineKind.Dotted => LinePattern.Dotted,
+        LineKind.DashDot => new LinePattern([10, 4, 2, 4], 0, "dash-dot"),
+        LineKind.LongDash => new LinePattern([16, 6], 0, "long dash"),
+        LineKind.DenselyDashed => LinePattern.DenselyDashed,
+        _ => new LinePattern([10, 4, 2, 4, 2, 4], 0, "dash-dot-dot"),
+    };
+
+    private static MarkerShape Marker(MarkerKind kind) => kind switch
+    {
+        MarkerKind.Circle => MarkerShape.FilledCircle,
+        MarkerKind.Square => MarkerShape.FilledSquare,
+        MarkerKind.TriangleUp => MarkerShape.FilledTriangleUp,
+        MarkerKind.Diamond => MarkerShape.FilledDiamond,
+        MarkerKind.OpenCircle => MarkerShape.OpenCircle,
+        MarkerKind.TriangleDown => MarkerShape.FilledTriangleDown,
+        _ => MarkerShape.OpenSquare,
+    };
 
     /// <summary>
     /// A grid of sample images: one column per image (the first image of each of up to <paramref name="columns"/> classes),
@@ -238,10 +231,10 @@ internal static class StudyFigures
         plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
         plot.Grid.IsVisible = false;
         plot.Axes.SetLimits(0, classes.Length, 0, rowCount);
-        plot.Title(title, 18);
+        plot.Title(title, TitleSize);
         int width = 220 + (classes.Length * 110);
         int height = 120 + (rowCount * 110);
-        return Save(plot, folder, relativeFolder, name, title, width, height);
+        return Save([plot], 1, folder, relativeFolder, name, title, "One column per class (the first test image of each), one row per perturbation and l2 level; grey scale, black = 0.", width, height);
     }
 
     private static int FirstOfClass(ImageSet set, int label)
@@ -258,40 +251,51 @@ internal static class StudyFigures
         return -1;
     }
 
-    private static void AddLevelSeries(Plot plot, double[] levels, List<StudyRow> rows, Func<StudyRow, IReadOnlyList<double>> select, string label, Color color, MarkerShape marker, float lineWidth)
-    {
-        double[] y = new double[levels.Length];
-        for (int i = 0; i < levels.Length; i++)
-        {
-            y[i] = rows.Average(r => select(r)[i]) * 100;
-        }
-
-        var scatter = plot.Add.Scatter(levels, y, color);
-        scatter.LegendText = label;
-        scatter.LineWidth = lineWidth;
-        scatter.MarkerSize = 9;
-        scatter.MarkerShape = marker;
-    }
-
     private static Plot NewPlot()
     {
         var plot = new Plot();
-        plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
-        plot.Axes.Left.TickLabelStyle.FontSize = 14;
-        plot.Legend.FontSize = 14;
+        if (_sans is not null)
+        {
+            plot.Font.Set(_sans);
+        }
+
+        plot.Axes.Bottom.TickLabelStyle.FontSize = TickSize;
+        plot.Axes.Left.TickLabelStyle.FontSize = TickSize;
+        plot.Legend.FontSize = TickSize;
+        plot.Legend.SymbolWidth = 44; // long enough to show the line pattern
         return plot;
     }
 
-    private static ReportFigure Save(Plot plot, string folder, string relativeFolder, string name, string title, int width = Width, int height = Height)
+    private static ReportFigure Save(IReadOnlyList<Plot> plots, int columns, string folder, string relativeFolder, FigureModel figure, int width, int height) =>
+        Save(plots, columns, folder, relativeFolder, figure.Name, figure.Title, figure.Caption, width, height);
+
+    /// <summary>Writes the panels (a grid of <paramref name="columns"/> columns) as PNG and SVG.</summary>
+    private static ReportFigure Save(IReadOnlyList<Plot> plots, int columns, string folder, string relativeFolder, string name, string title, string? caption, int width, int height)
     {
         Directory.CreateDirectory(folder);
-        plot.SavePng(Path.Combine(folder, name + ".png"), width, height);
-        plot.SaveSvg(Path.Combine(folder, name + ".svg"), width, height);
-        return new ReportFigure(title, relativeFolder + "/" + name + ".png", relativeFolder + "/" + name + ".svg");
+        var multiplot = new Multiplot(plots[0]);
+        foreach (var plot in plots.Skip(1))
+        {
+            multiplot.AddPlot(plot);
+        }
+
+        if (plots.Count > 1)
+        {
+            multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid((int)Math.Ceiling(plots.Count / (double)columns), columns);
+        }
+
+        multiplot.SavePng(Path.Combine(folder, name + ".png"), width, height);
+        using (var stream = File.Create(Path.Combine(folder, name + ".svg")))
+        {
+            // Skia's SVG canvas applies a dash pattern to the geometry (the SVG keeps it) but also prints
+            // "Unsupported path effect in addPaint." to the process's stderr, once per dashed line: silenced here.
+            NativeStderr.Quiet(() =>
+            {
+                using var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream);
+                multiplot.Render(canvas, new PixelRect(0, width, height, 0));
+            });
+        }
+
+        return new ReportFigure(title, relativeFolder + "/" + name + ".png", relativeFolder + "/" + name + ".svg", caption);
     }
-
-    /// <summary>The question's title for figure headings, e.g. "RQ2 FGSM training".</summary>
-    public static string QuestionTitle(ResearchQuestion question) => StudyQuestion.For(question).ToString();
-
-    private static string FactorLabel(string factor) => StudyQuestion.FactorDisplayName(factor) + " of the training set";
 }

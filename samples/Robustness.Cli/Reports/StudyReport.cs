@@ -33,34 +33,7 @@ internal static class StudyReport
         var rows = results.Rows(table.Study);
         string folder = Path.GetFullPath(outDir);
         string figureFolder = Path.Combine(folder, FigureFolder);
-        var figures = new List<ReportFigure>();
-        foreach (var architecture in table.Architectures)
-        {
-            if (table.IsMultiFactor)
-            {
-                if (table.Factors.Count == 2)
-                {
-                    foreach (var measure in AccuracyMeasures.All)
-                    {
-                        figures.Add(StudyFigures.Heatmap(table, architecture, measure, figureFolder, FigureFolder));
-                    }
-                }
-            }
-            else
-            {
-                figures.Add(StudyFigures.AccuracyByTrainingLevel(table, architecture, figureFolder, FigureFolder));
-                if (StudyFigures.AttacksByTrainingLevel(table, architecture, figureFolder, FigureFolder) is { } attacks)
-                {
-                    figures.Add(attacks);
-                }
-            }
-
-            if (StudyFigures.AccuracyByTestLevel(table, architecture, rows, figureFolder, FigureFolder) is { } byTest)
-            {
-                figures.Add(byTest);
-            }
-        }
-
+        var figures = StudyFigureModels.For(table, rows).Select(f => StudyFigures.Render(f, figureFolder, FigureFolder)).ToList();
         if (extraFigures is not null)
         {
             figures.AddRange(extraFigures);

@@ -6,11 +6,15 @@ using Robustness.Evaluation.Results;
 
 namespace Robustness.Evaluation.Analysis;
 
-/// <summary>A figure a report links to: its title and the PNG and SVG paths relative to the report folder.</summary>
+/// <summary>A figure a report links to: its title, the PNG and SVG paths relative to the report folder and its caption.</summary>
 /// <param name="Title">The title (the figure's heading in report.md).</param>
 /// <param name="Png">The PNG path, relative to the report folder.</param>
 /// <param name="Svg">The SVG path, relative to the report folder.</param>
-public sealed record ReportFigure(string Title, string Png, string Svg);
+/// <param name="Caption">
+/// The text printed under the figure: what a point is and how it is aggregated (e.g. "mean over the 24 MNIST-C test
+/// levels, averaged over 3 seeds"), the band, n points, seeds and r; null for none.
+/// </param>
+public sealed record ReportFigure(string Title, string Png, string Svg, string? Caption = null);
 
 /// <summary>
 /// Writes one study's report into a folder (docs/reports.md): <c>report.md</c> (the paper-style tables of
@@ -136,9 +140,17 @@ public static class StudyReportWriter
         if (figures.Count > 0)
         {
             sb.Append("## Figures\n\n");
-            foreach (var figure in figures)
+            for (int i = 0; i < figures.Count; i++)
             {
-                sb.Append(_c, $"### {figure.Title}\n\n![{figure.Title}]({figure.Png})\n\n([SVG]({figure.Svg}))\n\n");
+                var figure = figures[i];
+                sb.Append(_c, $"### {figure.Title}\n\n![{figure.Title}]({figure.Png})\n\n");
+                sb.Append(_c, $"*Figure {i + 1}.* ");
+                if (figure.Caption is { Length: > 0 } caption)
+                {
+                    sb.Append(caption.Trim()).Append(' ');
+                }
+
+                sb.Append(_c, $"([SVG]({figure.Svg}))\n\n");
             }
         }
 
