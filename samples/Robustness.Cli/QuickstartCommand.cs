@@ -127,10 +127,10 @@ internal static class QuickstartCommand
         StudyData studyData = StudyExecution.LoadData(context, design, source);
         var summary = StudyExecution.Run(context, services, design, studyData, storePath, workPath, settings.BenchLevels, settings.NoProgress);
 
-        var grid = SampleGrid(summary.SuiteFolders, Path.Combine(outDir, StudyReport.FigureFolder), datasetName);
         string preface = string.Create(CultureInfo.InvariantCulture,
             $"Quickstart: a scaled RQ2 (FGSM training levels {string.Join(", ", settings.Levels)}; LeNet-5; {settings.TrainPerClass} training / {settings.TestPerClass} test images per class; at most {settings.MaxEpochs} epochs; test levels {string.Join(", ", settings.BenchLevels)}).\n\n- data: {dataNote}\n- data used for training and testing: {studyData.Description}");
-        ReportFiles files = StudyReport.Write(storePath, ResearchQuestion.Rq2, design.StudyName, outDir, preface, grid is null ? null : [grid]);
+        ReportFiles files = StudyReport.Write(storePath, ResearchQuestion.Rq2, design.StudyName, outDir, preface,
+            figureFolder => SampleGrid(summary.SuiteFolders, figureFolder, datasetName) is { } grid ? [grid] : []);
         StudyReportCommand.Print(context, files);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quickstart: done in {clock.Elapsed.TotalSeconds:F0} s; open {files.Report}"));
         return files;

@@ -109,12 +109,17 @@ internal static class ReproduceCommand
             var rule = CliOptions.ReadPValues(parsed.GetValue(pValues));
             var findings = new List<PaperFinding>();
             var summaries = new List<string>();
+            int models = 0;
+            double seconds = 0;
             foreach (var design in designs)
             {
                 var report = StudyReport.Write(storePath, design.Question, design.StudyName, Path.Combine(output, $"rq{(int)design.Question}"), pValues: rule);
                 context.Output.WriteLine($"report: {report.Report}");
                 using var store = SqliteResultStore.OpenReadOnly(storePath);
-                var found = PaperFindings.Compare(report.Table, store.Rows(design.StudyName));
+                var rows = store.Rows(design.StudyName);
+                models += rows.Count;
+                seconds += rows.Sum(r => r.TotalSeconds);
+                var found = PaperFindings.Compare(report.Table, rows);
                 findings.AddRange(found);
                 summaries.Add(PaperFindings.Summary(design.Question, found));
             }
@@ -124,7 +129,7 @@ internal static class ReproduceCommand
                 findings.AddRange(PaperFindings.NotRun(question));
             }
 
-            var written = FindingsWriter.Write(findings, output, Preface(designs, data, clock.Elapsed, paper));
+            var written = FindingsWriter.Write(findings, output, Preface(designs, data, models, seconds / 60, paper));
             foreach (string line in summaries)
             {
                 context.Output.WriteLine(line);
@@ -179,9 +184,10 @@ internal static class ReproduceCommand
         o.WriteLine(string.Create(c, $"estimated time: about {StudyDryRun.Duration(total)} on 2 CPU threads (training at the epoch cap; rates of benchmarks/README.md)"));
     }
 
-    private static string Preface(IReadOnlyList<StudyDesign> designs, StudyData data, TimeSpan elapsed, bool paper) => string.Create(CultureInfo.InvariantCulture,
+    private static string Preface(IReadOnlyList<StudyDesign> designs, StudyData data, int rows, double trainingMinutes, bool paper) => string.Create(CultureInfo.InvariantCulture,
         $"Run: `robustness reproduce{(paper ? " --scale paper" : "")}` ({(paper ? "paper scale" : "scaled")}); data: {data.Description}; architectures {string.Join(", ", designs[0].Architectures)}; "
-        + $"{designs[0].Seeds.Count} seeds ({string.Join(", ", designs[0].Seeds)}); at most {designs[0].MaxEpochs} epochs; research questions {string.Join(", ", designs.Select(d => (int)d.Question))}; this invocation took {elapsed.TotalMinutes:F1} min.");
+        + $"{designs[0].Seeds.Count} seeds ({string.Join(", ", designs[0].Seeds)}); at most {designs[0].MaxEpochs} epochs; research questions {string.Join(", ", designs.Select(d => (int)d.Question))}; "
+        + $"{rows} models, trained in {trainingMinutes:F1} min (the stored runs' own times).");
 
     private static List<ResearchQuestion> ParseQuestions(string text) =>
         [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(t => (ResearchQuestion)int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture)).Distinct().Order()];

@@ -144,6 +144,91 @@ public sealed class StudyReportCommandTests
         Assert.That(StudyFigures.HasFonts(), Is.True);
     }
 
+    /// <summary>A report replaces the previous one as a whole: its files and figures/ together (an old figure does not survive), other files stay, nothing hidden is left.</summary>
+    [Test]
+    public void Report_ReplacesThePreviousReportAsAWhole_AndLeavesOtherFilesAlone()
+    {
+        string store = Store(Rows(ResearchQuestion.Rq1, "lenet5"));
+        string outDir = Path.Combine(_temp, "report");
+        Directory.CreateDirectory(Path.Combine(outDir, "figures"));
+        File.WriteAllText(Path.Combine(outDir, "figures", "from-an-older-report.png"), "old");
+        File.WriteAllText(Path.Combine(outDir, "report.md"), "old report");
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "the user's notes");
+
+        var (exit, _, error) = CliRunner.Run("study", "report", "--rq", "1", "--store", store, "--out", outDir);
+
+        Assert.That(exit, Is.Zero, error);
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "report.md")), Does.StartWith("# "));
+        Assert.That(File.Exists(Path.Combine(outDir, "figures", "from-an-older-report.png")), Is.False, "figures/ is replaced as a whole");
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "notes.txt")), Is.EqualTo("the user's notes"));
+        Assert.That(Directory.GetFileSystemEntries(_temp).Select(Path.GetFileName).Where(n => !n!.StartsWith("study.db", StringComparison.Ordinal)), Is.EquivalentTo(new[] { "report" }),
+            "no hidden temporary or old folder left");
+    }
+
+    /// <summary>A report that does not fit on the disk fails with one line and leaves the previous report exactly as it was (a tmpfs of 3 MB; needs root).</summary>
+    [Test]
+    public void Report_OnAFullDisk_FailsWithOneLine_AndKeepsThePreviousReport()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+        {
+            Assert.Ignore("mounting a small tmpfs needs root on Linux");
+        }
+
+        string mount = Path.Combine(_temp, "small-disk");
+        Directory.CreateDirectory(mount);
+        var (mounted, _, mountError) = Run("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount);
+        if (mounted != 0)
+        {
+            Assert.Ignore($"mount -t tmpfs failed here ({mountError.Trim()})");
+        }
+
+        try
+        {
+            string store = Store(Rows(ResearchQuestion.Rq1, "lenet5"));
+            string outDir = Path.Combine(mount, "report");
+            var (exit, _, error) = CliRunner.Run("study", "report", "--rq", "1", "--store", store, "--out", outDir);
+            Assert.That(exit, Is.Zero, error);
+            var before = Directory.GetFiles(outDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+
+            // Fill the disk but for 16 KB: the next report cannot be written.
+            long free = new DriveInfo(mount).AvailableFreeSpace;
+            using (var filler = File.Create(Path.Combine(mount, "filler")))
+            {
+                filler.SetLength(0);
+                var block = new byte[4096];
+                for (long written = 0; written < free - (16 * 1024); written += block.Length)
+                {
+                    filler.Write(block);
+                }
+            }
+
+            (exit, _, error) = CliRunner.Run("study", "report", "--rq", "1", "--store", store, "--out", outDir);
+
+            Assert.That(exit, Is.EqualTo(RobustnessCli.Failure), error);
+            Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), error);
+            Assert.That(error, Does.Contain("No space left on device").And.Not.Contain("unexpected"), error);
+            var after = Directory.GetFiles(outDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+            Assert.That(after.Keys, Is.EquivalentTo(before.Keys), "the previous report's files, no more, no fewer");
+            Assert.That(after.All(kv => kv.Value.SequenceEqual(before[kv.Key])), Is.True, "byte for byte");
+            Assert.That(Directory.GetFileSystemEntries(mount).Select(Path.GetFileName), Is.EquivalentTo(new[] { "report", "filler" }), "the half-written report was removed");
+        }
+        finally
+        {
+            Run("umount", mount);
+        }
+    }
+
+    private static (int Exit, string Output, string Error) Run(string file, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file);
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return Robustness.Tests.Shared.ChildProcess.Run(start, TimeSpan.FromSeconds(30), file);
+    }
+
     [Test]
     public void Report_FailsWithOneLine_WhenTheStoreIsMissing()
     {

@@ -1,3 +1,4 @@
+using Robustness.IO;
 using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
@@ -22,25 +23,49 @@ internal static class StudyReport
     /// <param name="studyName">The study, needed when the store holds several of the question.</param>
     /// <param name="outDir">The report folder (created when absent).</param>
     /// <param name="preface">Markdown placed after the title (the quickstart's data note), or null.</param>
-    /// <param name="extraFigures">Figures already in <c>outDir/figures</c> to link as well (the quickstart's sample grid).</param>
+    /// <param name="extraFigures">Draws more figures into the figure folder it is given and returns them (the quickstart's sample grid), or null.</param>
     /// <param name="pValues">The p-value rule of the Spearman correlations (<c>--p</c>).</param>
-    public static ReportFiles Write(string storePath, ResearchQuestion question, string? studyName, string outDir, string? preface = null, IReadOnlyList<ReportFigure>? extraFigures = null,
-        PValueRule pValues = PValueRule.Auto)
+    /// <remarks>
+    /// The report is built in a hidden folder beside <paramref name="outDir"/> and published as one set (report.md, the CSV
+    /// files and figures/ together; <c>AtomicFile.ReplaceEntries</c>): a failure (a full disk, say) leaves the previous
+    /// report as it was, and a report folder never holds files of two reports. Other files in the folder are left alone.
+    /// </remarks>
+    public static ReportFiles Write(string storePath, ResearchQuestion question, string? studyName, string outDir, string? preface = null,
+        Func<string, IReadOnlyList<ReportFigure>>? extraFigures = null, PValueRule pValues = PValueRule.Auto)
     {
         using var results = SqliteResultStore.OpenReadOnly(storePath);
         var analyzer = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: pValues));
         StudyTable table = CliOptions.WithPValues(pValues, () => analyzer.Analyze(results, question, studyName));
         var rows = results.Rows(table.Study);
         string folder = Path.GetFullPath(outDir);
-        string figureFolder = Path.Combine(folder, FigureFolder);
-        var figures = StudyFigureModels.For(table, rows).Select(f => StudyFigures.Render(f, figureFolder, FigureFolder)).ToList();
-        if (extraFigures is not null)
+        if (File.Exists(folder))
         {
-            figures.AddRange(extraFigures);
+            throw new IOException($"{folder}: expected a folder for the report, found a file.");
         }
 
-        var written = StudyReportWriter.Write(results, table, folder, figures, preface);
-        return new ReportFiles(written[0], [.. written.Skip(1)], figures, table);
+        string staging = AtomicFile.TemporaryFolderFor(folder);
+        try
+        {
+            string figureFolder = Path.Combine(staging, FigureFolder);
+            var figures = StudyFigureModels.For(table, rows).Select(f => StudyFigures.Render(f, figureFolder, FigureFolder)).ToList();
+            if (extraFigures is not null)
+            {
+                figures.AddRange(extraFigures(figureFolder));
+            }
+
+            var written = StudyReportWriter.Write(results, table, staging, figures, preface);
+            AtomicFile.ReplaceEntries(staging, folder, [.. written.Select(Path.GetFileName).OfType<string>(), FigureFolder]);
+            return new ReportFiles(Path.Combine(folder, "report.md"), [.. written.Skip(1).Select(w => Path.Combine(folder, Path.GetFileName(w)))], figures, table);
+        }
+        catch
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>r, R and other coefficients as the report prints them.</summary>
