@@ -59,6 +59,7 @@ internal static class ReproduceCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and the time estimate of every research question and stop; nothing is trained or written." };
         var noProgress = ProgressRenderer.CreateOption();
         var pValues = CliOptions.PValues();
+        var attacks = CliOptions.Attacks();
         rqs.Validators.Add(result =>
         {
             if (result.Tokens.Count == 1 && QuestionsProblem(result.Tokens[0].Value) is { } problem)
@@ -69,7 +70,7 @@ internal static class ReproduceCommand
 
         var command = new Command("reproduce", "The paper check: run the research questions with seeds into one resumable store, then findings.md/findings.csv (every cell of the paper's Tables 2-7 beside ours, an interval over seeds and a verdict) and a report with figures per question. Example: robustness reproduce --data ../shared/data --out reproduce-out")
         {
-            scale, seeds, seed, rqs, arch, trainPerClass, testPerClass, maxEpochs, benchLevels, dataset, folder, outDir, threads, device, dryRun, noProgress, pValues,
+            scale, seeds, seed, rqs, arch, trainPerClass, testPerClass, maxEpochs, benchLevels, dataset, folder, outDir, threads, device, dryRun, noProgress, pValues, attacks,
         };
         command.SetAction(parsed => context.Execute(parsed, () =>
         {
@@ -99,11 +100,17 @@ internal static class ReproduceCommand
                 return RobustnessCli.Success;
             }
 
+            // Attack columns (white-box FGSM/PGD, minimal distance, transfer) beyond the paper's: in the reports and the store, not in the findings.
+            var evaluation = StudyEvaluation.Paper with
+            {
+                Attacks = parsed.GetValue(attacks) is { } list ? StudyAttack.ParseList(list) : [],
+                Pgd = new Models.PgdOptions { Seed = parsed.GetValue(seed), BatchSize = services.GetRequiredService<Models.ModelOptions>().FgsmBatchSize },
+            };
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < designs.Count; i++)
             {
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== {StudyQuestion.For(designs[i].Question)} ({i + 1} of {designs.Count}): study {designs[i].StudyName}"));
-                StudyExecution.Run(context, services, designs[i], data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress));
+                StudyExecution.Run(context, services, designs[i], data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation);
             }
 
             var rule = CliOptions.ReadPValues(parsed.GetValue(pValues));

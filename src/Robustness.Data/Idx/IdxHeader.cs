@@ -14,6 +14,7 @@ public sealed record IdxHeader(IdxElementType ElementType, IReadOnlyList<int> Di
     public int Magic => IdxFile.MagicOf(ElementType, Rank);
 
     /// <summary>The number of elements the header promises: the product of the dimensions.</summary>
+    /// <exception cref="OverflowException">The product does not fit in 64 bits (a header read from a file is refused long before).</exception>
     public long ElementCount
     {
         get
@@ -21,7 +22,8 @@ public sealed record IdxHeader(IdxElementType ElementType, IReadOnlyList<int> Di
             long count = 1;
             foreach (int d in Dimensions)
             {
-                count *= d;
+                // Checked: a header built by hand with many large dimensions fails loudly instead of wrapping around.
+                count = checked(count * d);
             }
 
             return count;
