@@ -21,6 +21,7 @@ internal static class StudyCommands
         study.Subcommands.Add(CreateStatus(context));
         study.Subcommands.Add(StudyAnalyzeCommand.Create(context));
         study.Subcommands.Add(StudyReportCommand.Create(context));
+        study.Subcommands.Add(CreateMerge(context));
         return study;
     }
 
@@ -50,6 +51,21 @@ internal static class StudyCommands
         var name = new Option<string?>("--name") { Description = "The study's name in the store [default: rqN-scaled; rqN with --paper]." };
         var work = new Option<string?>("--work") { Description = "Work folder for the clean models and the suite cache [default: FILE.work beside the store]." };
         var store = new Option<string>("--store") { Description = "The SQLite result store (created when absent).", Required = true };
+        var shard = new Option<string?>("--shard") { Description = "Run only shard K of N (K/N, e.g. 2/4): every N-th run of the design, for a static split over machines, each with its own --store; combine the shards' stores with 'study merge'.", HelpName = "K/N" };
+        shard.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1)
+            {
+                try
+                {
+                    _ = StudyShard.Parse(result.Tokens[0].Value);
+                }
+                catch (FormatException e)
+                {
+                    result.AddError("--shard: " + e.Message);
+                }
+            }
+        });
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (runs, training sets, sizes, what is stored already, an estimated time) and stop; nothing is trained or written." };
         var noProgress = ProgressRenderer.CreateOption();
         var attacks = CliOptions.Attacks();
@@ -61,7 +77,7 @@ internal static class StudyCommands
         var run = new Command("run", "Run (or resume) a study: finished rows in the store are skipped. Progress goes to stderr, the summary to stdout. Example: robustness study run --rq 2 --attacks fgsm,pgd,minimal --store rq2.db")
         {
             rq, arch, dataset, folder, paper, trainPerClass, testPerClass, subsetSeed, levels, benchLevels, imagesPerClass, maxEpochs, seeds, seed, threads, device, name, work, store, noProgress,
-            attacks, whiteBox, trainingAttack, dryRun,
+            attacks, whiteBox, trainingAttack, dryRun, shard,
         };
         foreach (var option in pgd.All)
         {
@@ -125,7 +141,8 @@ internal static class StudyCommands
                 return RobustnessCli.Success;
             }
 
-            StudyExecution.Run(context, services, design, data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation);
+            StudyExecution.Run(context, services, design, data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation,
+                parsed.GetValue(shard) is { } k ? StudyShard.Parse(k) : null);
             return RobustnessCli.Success;
         }));
         return run;
@@ -170,6 +187,72 @@ internal static class StudyCommands
             return RobustnessCli.Success;
         }));
         return status;
+    }
+
+    private static Command CreateMerge(CliContext context)
+    {
+        var store = new Option<string>("--store") { Description = "The result store to merge into (created when absent).", Required = true };
+        var from = new Option<string[]>("--from") { Description = "The stores to merge from, e.g. the stores of 'study run --shard K/N' (opened read-only).", Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "FILE..." };
+        var merge = new Command("merge", "Combine stores of the same studies (the shards of 'study run --shard K/N') into one. Everything is checked first: a study with another design or data, or a run with other results, is refused and nothing is written. Example: robustness study merge --store rq2.db --from rq2-1of2.db rq2-2of2.db")
+        {
+            store, from,
+        };
+        merge.SetAction(parsed => context.Execute(parsed, () =>
+        {
+            string target = Path.GetFullPath(parsed.GetValue(store)!);
+            string[] sources = [.. parsed.GetValue(from)!.Select(Path.GetFullPath)];
+            if (sources.FirstOrDefault(s => s == target) is { } same)
+            {
+                throw new ArgumentException($"{same}: a store cannot be merged into itself; give another --store.");
+            }
+
+            var opened = new List<SqliteResultStore>();
+            try
+            {
+                foreach (string source in sources.Distinct(StringComparer.Ordinal))
+                {
+                    opened.Add(SqliteResultStore.OpenReadOnly(source));
+                }
+
+                // A new store is made beside the target and renamed into place, so a refused merge leaves no store behind.
+                bool fresh = !File.Exists(target);
+                string path = fresh ? Robustness.IO.AtomicFile.TemporaryPathFor(target) : target;
+                StoreMergeSummary summary;
+                try
+                {
+                    using (var results = SqliteResultStore.Open(path))
+                    {
+                        summary = ResultStoreMerge.Merge(results, opened);
+                    }
+
+                    if (fresh)
+                    {
+                        Robustness.IO.AtomicFile.Commit(path, target);
+                    }
+                }
+                catch when (fresh)
+                {
+                    foreach (string file in new[] { path, path + "-wal", path + "-shm" })
+                    {
+                        Robustness.IO.AtomicFile.Discard(file);
+                    }
+
+                    throw;
+                }
+
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"merged {opened.Count} store(s) into {target}: {summary.Added} rows added, {summary.AlreadyStored} already stored with the same results; studies: {string.Join(", ", summary.Studies)}"));
+                return RobustnessCli.Success;
+            }
+            finally
+            {
+                foreach (var o in opened)
+                {
+                    o.Dispose();
+                }
+            }
+        }));
+        return merge;
     }
 
     private static double[] ParseFactorLevels(string text)

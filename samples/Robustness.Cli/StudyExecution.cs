@@ -36,7 +36,7 @@ internal static class StudyExecution
     /// and prints the summary on stdout.
     /// </summary>
     public static StudyRunSummary Run(CliContext context, IServiceProvider services, StudyDesign design, StudyData data, string storePath, string workPath, IReadOnlyList<double> suiteLevels, bool noProgress = false,
-        StudyEvaluation? evaluation = null)
+        StudyEvaluation? evaluation = null, StudyShard? shard = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(services);
@@ -50,6 +50,7 @@ internal static class StudyExecution
             Attacks = evaluation.Attacks,
             Pgd = evaluation.Pgd,
             TrainingAttack = evaluation.TrainingAttack,
+            Shard = shard,
         };
 
         // Refuse a bad request (an unknown architecture, say) before the store is created or the study recorded.
@@ -65,7 +66,8 @@ internal static class StudyExecution
     {
         CultureInfo c = CultureInfo.InvariantCulture;
         var rows = store.Rows(design.StudyName);
-        o.WriteLine(string.Create(c, $"study: {summary.Study} (RQ{(int)design.Question}), {rows.Count}/{summary.PlannedRuns} runs stored ({summary.CompletedRuns} now, {summary.SkippedRuns} before)"));
+        string shard = summary.PlannedRuns < design.Runs().Count ? string.Create(c, $" of this shard; the study has {design.Runs().Count}") : "";
+        o.WriteLine(string.Create(c, $"study: {summary.Study} (RQ{(int)design.Question}), {rows.Count}/{summary.PlannedRuns} runs stored{shard} ({summary.CompletedRuns} now, {summary.SkippedRuns} before)"));
         o.WriteLine($"data: {data.Description}");
         o.WriteLine(string.Create(c, $"clean models: {summary.CleanModelsTrained} trained, {summary.CleanModelsLoaded} loaded; suites: {summary.SuitesBuilt} built, {summary.SuitesLoaded} loaded"));
         var attackKeys = rows.SelectMany(r => r.Attacks.Select(a => a.Key)).Distinct(StringComparer.Ordinal).ToList();

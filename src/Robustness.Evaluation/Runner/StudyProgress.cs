@@ -121,4 +121,48 @@ public sealed record StudyRunOptions
     /// the paper's) or <c>pgd</c> (PGD-l2 against the clean model, placed at the same exact levels).
     /// </summary>
     public string TrainingAttack { get; init; } = "fgsm";
+
+    /// <summary>
+    /// Run only one shard of the design's runs (a static split over machines without a shared database, docs/scale-out.md):
+    /// run i (0-based, in <see cref="Designs.StudyDesign.Runs"/> order) belongs to shard <c>i % Count + 1</c>. Null: every run.
+    /// </summary>
+    public StudyShard? Shard { get; init; }
+}
+
+/// <summary>Shard <see cref="Index"/> of <see cref="Count"/>: every <see cref="Count"/>-th run of a design, starting at run <see cref="Index"/> (1-based).</summary>
+/// <param name="Index">The shard, 1 to <paramref name="Count"/>.</param>
+/// <param name="Count">The number of shards, at least 1.</param>
+public sealed record StudyShard(int Index, int Count)
+{
+    /// <summary>The most shards a study is split into.</summary>
+    public const int MaxCount = 10_000;
+
+    /// <summary>Whether run <paramref name="runIndex"/> (0-based, in the design's run order) belongs to this shard.</summary>
+    /// <param name="runIndex">The run's position.</param>
+    /// <returns>True when it does.</returns>
+    public bool Contains(int runIndex) => runIndex % Count == Index - 1;
+
+    /// <summary>Parses <c>K/N</c> (1 &lt;= K &lt;= N &lt;= <see cref="MaxCount"/>).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The shard.</returns>
+    /// <exception cref="FormatException">The text is not K/N within the limits; the message says what is allowed.</exception>
+    public static StudyShard Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string[] parts = text.Split('/');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k)
+            && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)
+            && n is >= 1 and <= MaxCount && k >= 1 && k <= n)
+        {
+            return new StudyShard(k, n);
+        }
+
+        throw new FormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Shard '{text}' is not K/N with 1 <= K <= N <= {MaxCount} (e.g. 2/4: the second of four shards)."));
+    }
+
+    /// <summary>The shard as <c>K/N</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Index}/{Count}");
 }

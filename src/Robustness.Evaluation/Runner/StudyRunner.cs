@@ -97,9 +97,10 @@ public sealed partial class StudyRunner
         var clock = Stopwatch.StartNew();
         var plan = Plan(design, data, options);
         store.RecordStudy(plan.Record);
-        var todo = plan.Runs.Select((r, i) => (Run: r, Number: i + 1)).Where(r => !store.Contains(r.Run.Key)).ToList();
+        var mine = plan.Runs.Select((r, i) => (Run: r, Number: i + 1)).Where(r => options.Shard?.Contains(r.Number - 1) ?? true).ToList();
+        var todo = mine.Where(r => !store.Contains(r.Run.Key)).ToList();
         var session = new Session(plan, progress, clock, plan.Runs.Count - todo.Count);
-        LogStart(design.StudyName, plan.Runs.Count, session.Skipped, data.Description);
+        LogStart(design.StudyName, mine.Count, mine.Count - todo.Count, data.Description);
 
         Directory.CreateDirectory(plan.ModelFolder);
         Directory.CreateDirectory(plan.SuiteFolder);
@@ -140,8 +141,8 @@ public sealed partial class StudyRunner
             }
         }
 
-        LogDone(design.StudyName, completed, session.Skipped, clock.Elapsed.TotalSeconds);
-        return new StudyRunSummary(design.StudyName, plan.Runs.Count, session.Skipped, completed, trained, loaded, cache.BuildCount, cache.LoadCount, clock.Elapsed)
+        LogDone(design.StudyName, completed, mine.Count - todo.Count, clock.Elapsed.TotalSeconds);
+        return new StudyRunSummary(design.StudyName, mine.Count, mine.Count - todo.Count, completed, trained, loaded, cache.BuildCount, cache.LoadCount, clock.Elapsed)
         {
             WorkDirectory = plan.WorkFolder,
             SuiteDirectory = plan.SuiteFolder,

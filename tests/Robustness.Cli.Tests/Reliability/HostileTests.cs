@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using Robustness.Evaluation.Results;
 using Robustness.Tests.Shared;
 
 namespace Robustness.Cli.Tests.Reliability;
@@ -179,18 +178,7 @@ public sealed class HostileTests
         return ChildProcess.Run(start, TimeSpan.FromMinutes(3), string.Join(' ', command));
     }
 
-    /// <summary>The study's rows as JSON, without what differs between runs (times; the training report holds them too).</summary>
-    private static List<string> Rows(string folder)
-    {
-        using var store = SqliteResultStore.OpenReadOnly(Path.Combine(folder, "s.db"));
-        return [.. store.Rows().Select(r => System.Text.Json.JsonSerializer.Serialize(r with
-        {
-            TrainingSeconds = 0,
-            TotalSeconds = 0,
-            CompletedUtc = default,
-            TrainingReportJson = "",
-        }))];
-    }
+    private static List<string> Rows(string folder) => StoreRows.Results(Path.Combine(folder, "s.db"));
 
     private static byte[] Header(int type, params int[] dims)
     {
