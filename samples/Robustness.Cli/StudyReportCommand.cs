@@ -17,7 +17,7 @@ internal static class StudyReportCommand
         ArgumentNullException.ThrowIfNull(context);
         var rq = CliOptions.ResearchQuestion();
         var store = new Option<string>("--store") { Description = "The SQLite result store written by 'study run'.", Required = true };
-        var outDir = new Option<string>("--out") { Description = "The report folder (created when absent; report.md, *.csv and figures/ are overwritten).", Required = true };
+        var outDir = new Option<string>("--out") { Description = "The report folder (created when absent); the new report replaces the previous one as a whole (report.md, the CSV files and figures/ together), other files are left alone.", Required = true };
         var study = new Option<string?>("--study") { Description = "The study's name (needed when the store holds several studies of the question)." };
         var pValues = CliOptions.PValues();
         var report = new Command("report", "Write report.md (the paper-style table: r, p, mean, variance, strength; RQ2 segments; R, F, p for RQ5/RQ6), CSV files and PNG/SVG figures for one research question; the store is opened read-only. Example: robustness study report --rq 2 --store rq2.db --out rq2-report")
