@@ -23,7 +23,7 @@ public sealed class UsageErrorTableTests
         // Commands.
         yield return Case("unknown command 'frobnicate'; the commands are: data, stats, bench, study, model, quickstart, reproduce.", "frobnicate");
         yield return Case("a command is required: data, stats, bench, study, model, quickstart, reproduce.");
-        yield return Case("unknown 'study' command 'frob'; the commands are: run, status, analyze, report.", "study", "frob");
+        yield return Case("unknown 'study' command 'frob'; the commands are: run, status, analyze, report, merge.", "study", "frob");
         yield return Case("a 'bench' command is required: build.", "bench");
         yield return Case("unknown option '--bogus'.", With(_run, "--bogus"));
 
