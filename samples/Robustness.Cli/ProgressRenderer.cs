@@ -136,6 +136,9 @@ internal sealed class SpectreProgress : IStudyProgressView
                 _epochs.Value = _epochs.MaxValue;
                 _console.WriteLine(value.Message);
                 break;
+            case StudyStage.Waiting:
+                _design.Description = Markup.Escape(value.Message);
+                break;
         }
     }
 }

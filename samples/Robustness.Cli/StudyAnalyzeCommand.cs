@@ -18,7 +18,7 @@ internal static class StudyAnalyzeCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var rq = CliOptions.ResearchQuestion();
-        var store = new Option<string>("--store") { Description = "The SQLite result store written by 'study run'.", Required = true };
+        var store = new Option<string>("--store") { Description = "The result store written by 'study run' (an SQLite file, or postgresql://user@host:port/database).", Required = true };
         var study = new Option<string?>("--study") { Description = "The study's name (needed when the store holds several studies of the question)." };
         var json = new Option<bool>("--json") { Description = "Print the table as one JSON object (NaN and infinities as null)." };
         var pValues = CliOptions.PValues();
@@ -38,7 +38,7 @@ internal static class StudyAnalyzeCommand
     /// <summary>Reads the rows of one study of <paramref name="question"/> from the store and analyses them (Spearman p by <paramref name="pValues"/>).</summary>
     internal static StudyTable Analyze(string storePath, ResearchQuestion question, string? studyName, PValueRule pValues = PValueRule.Auto)
     {
-        using var results = SqliteResultStore.OpenReadOnly(storePath);
+        using var results = ResultStores.OpenReadOnly(storePath);
         var analyzer = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: pValues));
         return CliOptions.WithPValues(pValues, () => analyzer.Analyze(results, question, studyName));
     }

@@ -50,7 +50,14 @@ internal static class StudyCommands
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var name = new Option<string?>("--name") { Description = "The study's name in the store [default: rqN-scaled; rqN with --paper]." };
         var work = new Option<string?>("--work") { Description = "Work folder for the clean models and the suite cache [default: FILE.work beside the store]." };
-        var store = new Option<string>("--store") { Description = "The SQLite result store (created when absent).", Required = true };
+        var store = new Option<string>("--store")
+        {
+            Description = "The result store: an SQLite file (created when absent), or a PostgreSQL database (postgresql://user@host:port/database or an Npgsql connection string; tables created when absent) that workers on many machines share.",
+            Required = true,
+        };
+        var worker = new Option<bool>("--worker") { Description = "Work on the study together with other workers through a PostgreSQL --store: claim one run at a time with a lease, store its row, until none is left (docs/scale-out.md). Needs --work on a file system every worker sees." };
+        var workerName = new Option<string?>("--worker-name") { Description = "This worker's name in the store [default: the Slurm job and array task, else host:pid]." };
+        var lease = new Option<int>("--lease") { Description = "Seconds a worker's claim lasts without a heartbeat (every third of it); a dead worker's run is taken over after at most this long.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
         var shard = new Option<string?>("--shard") { Description = "Run only shard K of N (K/N, e.g. 2/4): every N-th run of the design, for a static split over machines, each with its own --store; combine the shards' stores with 'study merge'.", HelpName = "K/N" };
         shard.Validators.Add(result =>
         {
@@ -77,7 +84,7 @@ internal static class StudyCommands
         var run = new Command("run", "Run (or resume) a study: finished rows in the store are skipped. Progress goes to stderr, the summary to stdout. Example: robustness study run --rq 2 --attacks fgsm,pgd,minimal --store rq2.db")
         {
             rq, arch, dataset, folder, paper, trainPerClass, testPerClass, subsetSeed, levels, benchLevels, imagesPerClass, maxEpochs, seeds, seed, threads, device, name, work, store, noProgress,
-            attacks, whiteBox, trainingAttack, dryRun, shard,
+            attacks, whiteBox, trainingAttack, dryRun, shard, worker, workerName, lease,
         };
         foreach (var option in pgd.All)
         {
@@ -125,8 +132,27 @@ internal static class StudyCommands
 
             design.Validate();
             IReadOnlyList<double> suiteLevels = parsed.GetValue(benchLevels) is { } b ? BenchmarkLevels.Parse(b) : BenchmarkLevels.Default;
-            string storePath = Path.GetFullPath(parsed.GetValue(store)!);
+            string storePath = ResultStores.Normalize(parsed.GetValue(store)!);
+            bool postgres = PostgresResultStore.IsPostgres(storePath);
+            if (parsed.GetValue(worker) && !postgres)
+            {
+                throw new ArgumentException("--worker: workers share a PostgreSQL store; give --store postgresql://user@host:port/database (an SQLite file is not safe for processes on several machines; use --shard K/N and 'study merge' instead).");
+            }
+
+            if (postgres && parsed.GetValue(work) is null)
+            {
+                throw new ArgumentException("--work: a PostgreSQL store needs --work, a folder for the clean models and suites (on a file system every worker sees).");
+            }
+
+            if (parsed.GetValue(worker) && parsed.GetValue(shard) is not null)
+            {
+                throw new ArgumentException("--shard: a worker claims runs from the shared store; give either --worker or --shard.");
+            }
+
             string workPath = Path.GetFullPath(parsed.GetValue(work) ?? storePath + ".work");
+            StudyWorkerOptions? workerOptions = parsed.GetValue(worker)
+                ? new StudyWorkerOptions { Name = parsed.GetValue(workerName) ?? DefaultWorkerName(), Lease = TimeSpan.FromSeconds(parsed.GetValue(lease)) }
+                : null;
             using var services = CliServices.Create(parsed.GetValue(device)!, t);
             var evaluation = new StudyEvaluation(
                 parsed.GetValue(attacks) is { } list ? StudyAttack.ParseList(list) : [],
@@ -142,24 +168,36 @@ internal static class StudyCommands
             }
 
             StudyExecution.Run(context, services, design, data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation,
-                parsed.GetValue(shard) is { } k ? StudyShard.Parse(k) : null);
+                parsed.GetValue(shard) is { } k ? StudyShard.Parse(k) : null, workerOptions);
             return RobustnessCli.Success;
         }));
         return run;
     }
 
+    /// <summary>A worker's default name: the Slurm array task (job_task@host) or job inside Slurm, else host:pid.</summary>
+    internal static string DefaultWorkerName()
+    {
+        string host = Environment.MachineName;
+        string? job = Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID") is { Length: > 0 } array
+            ? $"{array}_{Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID")}"
+            : Environment.GetEnvironmentVariable("SLURM_JOB_ID");
+        return string.IsNullOrEmpty(job)
+            ? string.Create(CultureInfo.InvariantCulture, $"{host}:{Environment.ProcessId}")
+            : string.Create(CultureInfo.InvariantCulture, $"slurm-{job}@{host}:{Environment.ProcessId}");
+    }
+
     private static Command CreateStatus(CliContext context)
     {
-        var store = new Option<string>("--store") { Description = "The SQLite result store.", Required = true };
-        var status = new Command("status", "Show what a result store holds: per study and architecture the stored rows, and finished vs planned runs; the store is opened read-only. Example: robustness study status --store rq2.db") { store };
+        var store = new Option<string>("--store") { Description = "The result store (an SQLite file, or postgresql://user@host:port/database).", Required = true };
+        var status = new Command("status", "Show what a result store holds: per study and architecture the stored rows, and finished vs planned runs; for a shared PostgreSQL store also the runs claimed and left and the workers seen. The store is opened read-only. Example: robustness study status --store rq2.db") { store };
         status.SetAction(parsed => context.Execute(parsed, () =>
         {
-            string path = Path.GetFullPath(parsed.GetValue(store)!);
-            using var results = SqliteResultStore.OpenReadOnly(path);
+            string path = ResultStores.Normalize(parsed.GetValue(store)!);
+            using var results = ResultStores.OpenReadOnly(path);
             var rows = results.Rows();
             var studies = results.Studies();
             TextWriter o = context.Output;
-            o.WriteLine($"store: {path}");
+            o.WriteLine($"store: {results.Path}");
             var names = studies.Select(s => s.Name).Union(rows.Select(r => r.Study)).Order(StringComparer.Ordinal).ToList();
             if (names.Count == 0)
             {
@@ -180,6 +218,11 @@ internal static class StudyCommands
                     string of = design is null ? "" : string.Create(CultureInfo.InvariantCulture, $"/{design.Points().Count * design.Seeds.Count}");
                     o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {architecture}: {done}{of} rows"));
                 }
+
+                if (results is ISharedResultStore shared && stored is not null)
+                {
+                    WriteQueue(o, shared.Queue(studyName));
+                }
             }
 
             var check = results.IntegrityCheck();
@@ -187,6 +230,19 @@ internal static class StudyCommands
             return RobustnessCli.Success;
         }));
         return status;
+    }
+
+    /// <summary>The queue of a shared store's study: runs stored, claimed, left, and every worker seen with its last heartbeat.</summary>
+    private static void WriteQueue(TextWriter o, RunQueueState queue)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(c, $"  queue: {queue.Stored} stored, {queue.Claimed} claimed, {queue.Left} left of {queue.Queued}; {queue.Workers.Count} worker(s) seen"));
+        var now = DateTimeOffset.UtcNow;
+        foreach (var w in queue.Workers)
+        {
+            o.WriteLine(string.Create(c,
+                $"  worker {w.Name}: {w.Stored} stored, last seen {Math.Max(0, (now - w.LastSeen).TotalSeconds):F0} s ago{(w.Current is null ? "" : ", running " + w.Current)}"));
+        }
     }
 
     private static Command CreateMerge(CliContext context)

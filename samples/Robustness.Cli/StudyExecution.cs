@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Robustness.Data;
 using Robustness.Data.Sources;
 using Robustness.Evaluation.Analysis;
@@ -36,7 +37,7 @@ internal static class StudyExecution
     /// and prints the summary on stdout.
     /// </summary>
     public static StudyRunSummary Run(CliContext context, IServiceProvider services, StudyDesign design, StudyData data, string storePath, string workPath, IReadOnlyList<double> suiteLevels, bool noProgress = false,
-        StudyEvaluation? evaluation = null, StudyShard? shard = null)
+        StudyEvaluation? evaluation = null, StudyShard? shard = null, StudyWorkerOptions? worker = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(services);
@@ -55,9 +56,30 @@ internal static class StudyExecution
 
         // Refuse a bad request (an unknown architecture, say) before the store is created or the study recorded.
         runner.Validate(design, data, options);
-        using var results = SqliteResultStore.Open(storePath);
+        worker?.Validate();
+        using var results = ResultStores.Open(storePath);
         IStudyProgressView progress = ProgressRenderer.Create(context, noProgress);
-        var summary = progress.Run(() => runner.Run(design, data, results, options, progress));
+        StudyRunSummary summary;
+        if (worker is null)
+        {
+            summary = progress.Run(() => runner.Run(design, data, results, options, progress));
+        }
+        else
+        {
+            // SIGTERM (scancel, a node shutting down) and Ctrl+C stop the worker between batches; it gives its claim up so another worker takes the run at once.
+            using var stop = new CancellationTokenSource();
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stop.Cancel(); });
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; stop.Cancel(); });
+            try
+            {
+                summary = progress.Run(() => runner.RunWorker(design, data, (ISharedResultStore)results, worker, options, progress, stop.Token));
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                throw new OperationCanceledException($"worker {worker.Name} stopped by a signal; the run it held was given back to the queue, and the rows it stored are kept.");
+            }
+        }
+
         Summarize(context.Output, design, data, results, summary, storePath, workPath);
         return summary;
     }
@@ -98,7 +120,7 @@ internal static class StudyExecution
         }
 
         o.WriteLine(string.Create(c, $"time: {summary.Elapsed.TotalSeconds:F1} s"));
-        o.WriteLine($"store: {storePath}");
+        o.WriteLine($"store: {store.Path}");
         o.WriteLine($"work: {workPath}");
     }
 }

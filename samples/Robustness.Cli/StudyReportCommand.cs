@@ -16,7 +16,7 @@ internal static class StudyReportCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var rq = CliOptions.ResearchQuestion();
-        var store = new Option<string>("--store") { Description = "The SQLite result store written by 'study run'.", Required = true };
+        var store = new Option<string>("--store") { Description = "The result store written by 'study run' (an SQLite file, or postgresql://user@host:port/database).", Required = true };
         var outDir = new Option<string>("--out") { Description = "The report folder (created when absent); the new report replaces the previous one as a whole (report.md, the CSV files and figures/ together), other files are left alone.", Required = true };
         var study = new Option<string?>("--study") { Description = "The study's name (needed when the store holds several studies of the question)." };
         var pValues = CliOptions.PValues();

@@ -33,7 +33,7 @@ internal static class StudyReport
     public static ReportFiles Write(string storePath, ResearchQuestion question, string? studyName, string outDir, string? preface = null,
         Func<string, IReadOnlyList<ReportFigure>>? extraFigures = null, PValueRule pValues = PValueRule.Auto)
     {
-        using var results = SqliteResultStore.OpenReadOnly(storePath);
+        using var results = ResultStores.OpenReadOnly(storePath);
         var analyzer = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: pValues));
         StudyTable table = CliOptions.WithPValues(pValues, () => analyzer.Analyze(results, question, studyName));
         var rows = results.Rows(table.Study);

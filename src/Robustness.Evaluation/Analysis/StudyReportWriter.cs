@@ -289,5 +289,5 @@ public static class StudyReportWriter
 
     private static string R(double v) => double.IsNaN(v) ? "" : v.ToString("R", _c);
 
-    private static string Csv(string text) => SqliteResultStore.Csv(text);
+    private static string Csv(string text) => StoredRowFormat.Csv(text);
 }

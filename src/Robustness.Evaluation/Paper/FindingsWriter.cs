@@ -155,5 +155,5 @@ public static class FindingsWriter
 
     private static string R(double? value) => value is null ? "" : R(value.Value);
 
-    private static string Text(string text) => SqliteResultStore.Csv(text);
+    private static string Text(string text) => StoredRowFormat.Csv(text);
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Robustness.Evaluation.Designs;
 
@@ -29,21 +27,7 @@ public sealed class SqliteResultStore : IResultStore
     /// </remarks>
     public const int SchemaVersion = 3;
 
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
-    private static readonly JsonSerializerOptions _attackJson = new(JsonSerializerDefaults.Web)
-    {
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    private static readonly string[] _columns =
-    [
-        "key", "study", "question", "architecture", "point_id", "point_index", "seed", "repetition",
-        "gaussian_level", "fgsm_level", "class_imbalance", "label_disturbance", "reached_class_imbalance",
-        "reached_label_disturbance", "training_images", "epochs", "stop_reason", "final_loss",
-        "training_accuracy", "clean_accuracy", "benchmark_levels", "gaussian_accuracies", "fgsm_accuracies",
-        "gaussian_mean_accuracy", "fgsm_mean_accuracy", "training_seconds", "total_seconds", "completed_utc",
-        "training_report_json", "attacks_json", "class_count",
-    ];
+    private static readonly IReadOnlyList<string> _columns = StoredRowFormat.Columns;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
@@ -194,19 +178,7 @@ public sealed class SqliteResultStore : IResultStore
     /// <inheritdoc />
     public bool Add(StudyRow row)
     {
-        ArgumentNullException.ThrowIfNull(row);
-        if (row.BenchmarkLevels.Count != row.GaussianAccuracies.Count || row.BenchmarkLevels.Count != row.FgsmAccuracies.Count)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Row '{row.Key}': {row.BenchmarkLevels.Count} benchmark levels need as many Gaussian and FGSM accuracies; {row.GaussianAccuracies.Count} and {row.FgsmAccuracies.Count} were given."), nameof(row));
-        }
-
-        if (row.Attacks.FirstOrDefault(a => a.Accuracies.Count != row.BenchmarkLevels.Count) is { } off)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Row '{row.Key}': attack column {off.Key} has {off.Accuracies.Count} accuracies for {row.BenchmarkLevels.Count} benchmark levels."), nameof(row));
-        }
-
+        StoredRowFormat.Validate(row);
         ThrowIfReadOnly();
         return Locked(() =>
         {
@@ -214,16 +186,8 @@ public sealed class SqliteResultStore : IResultStore
             using var command = _connection.CreateCommand();
             command.Transaction = tx;
             command.CommandText = $"INSERT OR IGNORE INTO rows ({string.Join(", ", _columns)}) VALUES ({string.Join(", ", _columns.Select(c => "$" + c))});";
-            object?[] values =
-            [
-                row.Key, row.Study, (int)row.Question, row.Architecture, row.PointId, row.PointIndex, unchecked((long)row.Seed), row.Repetition,
-                row.GaussianLevel, row.FgsmLevel, row.ClassImbalance, row.LabelDisturbance, row.ReachedClassImbalance,
-                row.ReachedLabelDisturbance, row.TrainingImages, row.Epochs, row.StopReason, row.FinalLoss,
-                row.TrainingAccuracy, row.CleanAccuracy, ToJson(row.BenchmarkLevels), ToJson(row.GaussianAccuracies), ToJson(row.FgsmAccuracies),
-                row.GaussianMeanAccuracy, row.FgsmMeanAccuracy, row.TrainingSeconds, row.TotalSeconds,
-                row.CompletedUtc.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture), row.TrainingReportJson, AttacksToJson(row.Attacks), row.ClassCount,
-            ];
-            for (int i = 0; i < _columns.Length; i++)
+            object?[] values = StoredRowFormat.Values(row);
+            for (int i = 0; i < _columns.Count; i++)
             {
                 command.Parameters.AddWithValue("$" + _columns[i], values[i] ?? DBNull.Value);
             }
@@ -250,19 +214,7 @@ public sealed class SqliteResultStore : IResultStore
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                rows.Add(new StudyRow(
-                    reader.GetString(0), reader.GetString(1), (ResearchQuestion)reader.GetInt32(2), reader.GetString(3),
-                    reader.GetString(4), reader.GetInt32(5), unchecked((ulong)reader.GetInt64(6)), reader.GetInt32(7),
-                    reader.GetDouble(8), reader.GetDouble(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetDouble(11),
-                    reader.GetDouble(12), reader.GetDouble(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetString(16),
-                    reader.GetDouble(17), reader.GetDouble(18), reader.GetDouble(19), FromJson(reader.GetString(20)),
-                    FromJson(reader.GetString(21)), FromJson(reader.GetString(22)), reader.GetDouble(23), reader.GetDouble(24),
-                    reader.GetDouble(25), reader.GetDouble(26),
-                    DateTimeOffset.Parse(reader.GetString(27), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), reader.GetString(28))
-                {
-                    Attacks = AttacksFromJson(reader.GetString(29)),
-                    ClassCount = reader.GetInt32(30),
-                });
+                rows.Add(StoredRowFormat.Read(reader));
             }
 
             return rows;
@@ -302,7 +254,7 @@ public sealed class SqliteResultStore : IResultStore
             command.Parameters.AddWithValue("$d", study.DesignJson);
             command.Parameters.AddWithValue("$p", study.PlannedRuns);
             command.Parameters.AddWithValue("$data", study.DataJson);
-            command.Parameters.AddWithValue("$c", study.CreatedUtc.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$c", StoredRowFormat.Time(study.CreatedUtc));
             command.ExecuteNonQuery();
             tx.Commit();
             return study;
@@ -316,37 +268,10 @@ public sealed class SqliteResultStore : IResultStore
     }
 
     /// <inheritdoc />
-    public void ExportCsv(TextWriter writer, string? study = null)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(string.Join(',', _columns));
-        writer.Write(",near_chance\n");
-        var c = CultureInfo.InvariantCulture;
-        foreach (var r in Rows(study))
-        {
-            string[] fields =
-            [
-                r.Key, r.Study, ((int)r.Question).ToString(c), r.Architecture, r.PointId, r.PointIndex.ToString(c), r.Seed.ToString(c),
-                r.Repetition.ToString(c), D(r.GaussianLevel), D(r.FgsmLevel), r.ClassImbalance is { } ci ? D(ci) : "", D(r.LabelDisturbance),
-                D(r.ReachedClassImbalance), D(r.ReachedLabelDisturbance), r.TrainingImages.ToString(c), r.Epochs.ToString(c), r.StopReason,
-                D(r.FinalLoss), D(r.TrainingAccuracy), D(r.CleanAccuracy), ToJson(r.BenchmarkLevels), ToJson(r.GaussianAccuracies),
-                ToJson(r.FgsmAccuracies), D(r.GaussianMeanAccuracy), D(r.FgsmMeanAccuracy), D(r.TrainingSeconds), D(r.TotalSeconds),
-                r.CompletedUtc.ToUniversalTime().ToString("O", c), r.TrainingReportJson, AttacksToJson(r.Attacks), r.ClassCount.ToString(c), r.NearChance ? "true" : "false",
-            ];
-            writer.Write(string.Join(',', fields.Select(Csv)));
-            writer.Write('\n');
-        }
-
-        static string D(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-    }
+    public void ExportCsv(TextWriter writer, string? study = null) => StoredRowFormat.WriteCsv(writer, Rows(study));
 
     /// <inheritdoc />
-    public void ExportJson(TextWriter writer, string? study = null)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(JsonSerializer.Serialize(Rows(study), new JsonSerializerOptions(_attackJson) { WriteIndented = true }));
-        writer.Write('\n');
-    }
+    public void ExportJson(TextWriter writer, string? study = null) => StoredRowFormat.WriteJson(writer, Rows(study));
 
     /// <inheritdoc />
     public IReadOnlyList<string> IntegrityCheck()
@@ -438,17 +363,6 @@ public sealed class SqliteResultStore : IResultStore
         }
     }
 
-    /// <summary>Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).</summary>
-    internal static string Csv(string field)
-    {
-        if (field.AsSpan().IndexOfAny(",\"\r\n") < 0)
-        {
-            return field;
-        }
-
-        return "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-    }
-
     private List<StoredStudy> ReadStudies(string? name, SqliteTransaction? tx)
     {
         using var command = _connection.CreateCommand();
@@ -464,17 +378,11 @@ public sealed class SqliteResultStore : IResultStore
         while (reader.Read())
         {
             result.Add(new StoredStudy(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
-                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)));
+                StoredRowFormat.ParseTime(reader.GetString(5))));
         }
 
         return result;
     }
-
-    private static string ToJson(IReadOnlyList<double> values) => JsonSerializer.Serialize(values, _json);
-
-    private static string AttacksToJson(IReadOnlyList<AttackScore> attacks) => JsonSerializer.Serialize(attacks, _attackJson);
-
-    private static AttackScore[] AttacksFromJson(string json) => JsonSerializer.Deserialize<AttackScore[]>(json, _attackJson) ?? [];
 
     private static bool HasColumn(SqliteConnection connection, SqliteTransaction tx, string table, string column)
     {
@@ -484,8 +392,6 @@ public sealed class SqliteResultStore : IResultStore
         command.Parameters.AddWithValue("$c", column);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
-
-    private static double[] FromJson(string json) => JsonSerializer.Deserialize<double[]>(json, _json) ?? [];
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
     {

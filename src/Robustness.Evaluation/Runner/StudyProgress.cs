@@ -24,6 +24,9 @@ public enum StudyStage
 
     /// <summary>A run finished and its row was stored.</summary>
     RunFinished,
+
+    /// <summary>A worker waits: no run is free, others hold live leases (<see cref="StudyRunner.RunWorker"/>).</summary>
+    Waiting,
 }
 
 /// <summary>A progress report of <see cref="StudyRunner"/>.</summary>
