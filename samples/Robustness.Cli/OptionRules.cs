@@ -37,6 +37,7 @@ internal static partial class OptionRules
         ["--test-per-class"] = o => Range(o, 1, MaxPerClass),
         ["--images-per-class"] = o => Range(o, 1, MaxPerClass),
         ["--pgd-steps"] = o => Range(o, 1, null),
+        ["--lease"] = o => Range(o, 1, 86_400, "a dead worker is replaced after at most one lease"),
         ["--height"] = o => Range(o, 1, MaxImageSide),
         ["--width"] = o => Range(o, 1, MaxImageSide),
         ["--classes"] = o => Range(o, 2, 256, "labels are bytes"),

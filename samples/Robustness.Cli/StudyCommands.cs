@@ -56,7 +56,7 @@ internal static class StudyCommands
             Required = true,
         };
         var worker = new Option<bool>("--worker") { Description = "Work on the study together with other workers through a PostgreSQL --store: claim one run at a time with a lease, store its row, until none is left (docs/scale-out.md). Needs --work on a file system every worker sees." };
-        var workerName = new Option<string?>("--worker-name") { Description = "This worker's name in the store [default: the Slurm job and array task, else host:pid]." };
+        var workerName = new Option<string?>("--worker-name") { Description = "This worker's name in the store [default: the Slurm job and array task, else host:pid].", HelpName = "NAME" };
         var lease = new Option<int>("--lease") { Description = "Seconds a worker's claim lasts without a heartbeat (every third of it); a dead worker's run is taken over after at most this long.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
         var shard = new Option<string?>("--shard") { Description = "Run only shard K of N (K/N, e.g. 2/4): every N-th run of the design, for a static split over machines, each with its own --store; combine the shards' stores with 'study merge'.", HelpName = "K/N" };
         shard.Validators.Add(result =>
@@ -90,6 +90,29 @@ internal static class StudyCommands
         {
             run.Options.Add(option);
         }
+
+        // Combinations of the scale-out options, checked with the command line (exit 2) before anything runs.
+        run.Validators.Add(result =>
+        {
+            string? location = result.GetValue(store);
+            bool postgres = location is not null && PostgresResultStore.IsPostgres(location);
+            if (result.GetValue(worker) && !postgres)
+            {
+                result.AddError("--worker: workers share a PostgreSQL store; give --store postgresql://user@host:port/database (an SQLite file is not safe for processes on several machines; use --shard K/N and 'study merge' instead).");
+            }
+            else if (result.GetValue(worker) && result.GetValue(shard) is not null)
+            {
+                result.AddError("--shard: a worker claims runs from the shared store; give either --worker or --shard.");
+            }
+            else if (postgres && result.GetValue(work) is null)
+            {
+                result.AddError("--work: a PostgreSQL store needs --work, a folder for the clean models and suites (on a file system every worker sees).");
+            }
+            else if (!result.GetValue(worker) && (result.GetResult(workerName) is { Implicit: false } || result.GetResult(lease) is { Implicit: false }))
+            {
+                result.AddError($"{(result.GetResult(workerName) is { Implicit: false } ? "--worker-name" : "--lease")}: only for a worker; add --worker.");
+            }
+        });
 
         run.SetAction(parsed => context.Execute(parsed, () =>
         {
@@ -133,22 +156,6 @@ internal static class StudyCommands
             design.Validate();
             IReadOnlyList<double> suiteLevels = parsed.GetValue(benchLevels) is { } b ? BenchmarkLevels.Parse(b) : BenchmarkLevels.Default;
             string storePath = ResultStores.Normalize(parsed.GetValue(store)!);
-            bool postgres = PostgresResultStore.IsPostgres(storePath);
-            if (parsed.GetValue(worker) && !postgres)
-            {
-                throw new ArgumentException("--worker: workers share a PostgreSQL store; give --store postgresql://user@host:port/database (an SQLite file is not safe for processes on several machines; use --shard K/N and 'study merge' instead).");
-            }
-
-            if (postgres && parsed.GetValue(work) is null)
-            {
-                throw new ArgumentException("--work: a PostgreSQL store needs --work, a folder for the clean models and suites (on a file system every worker sees).");
-            }
-
-            if (parsed.GetValue(worker) && parsed.GetValue(shard) is not null)
-            {
-                throw new ArgumentException("--shard: a worker claims runs from the shared store; give either --worker or --shard.");
-            }
-
             string workPath = Path.GetFullPath(parsed.GetValue(work) ?? storePath + ".work");
             StudyWorkerOptions? workerOptions = parsed.GetValue(worker)
                 ? new StudyWorkerOptions { Name = parsed.GetValue(workerName) ?? DefaultWorkerName(), Lease = TimeSpan.FromSeconds(parsed.GetValue(lease)) }

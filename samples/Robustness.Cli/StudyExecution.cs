@@ -171,11 +171,18 @@ internal static class StudyDryRun
 
         int stored = 0;
         string storeNote = "store absent: it would be created";
-        if (File.Exists(storePath))
+        if (File.Exists(storePath) || PostgresResultStore.IsPostgres(storePath))
         {
-            using var results = SqliteResultStore.OpenReadOnly(storePath);
-            stored = runs.Count(r => results.Contains(r.Key));
-            storeNote = string.Create(c, $"{stored} of {runs.Count} runs stored already");
+            try
+            {
+                using var results = ResultStores.OpenReadOnly(storePath);
+                stored = runs.Count(r => results.Contains(r.Key));
+                storeNote = string.Create(c, $"{stored} of {runs.Count} runs stored already");
+            }
+            catch (InvalidDataException) when (PostgresResultStore.IsPostgres(storePath))
+            {
+                storeNote = "the database holds no store yet: its tables would be created";
+            }
         }
 
         double seconds = EstimateSeconds(design, data, suiteLevels, stored);

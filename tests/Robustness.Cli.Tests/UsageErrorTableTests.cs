@@ -57,6 +57,15 @@ public sealed class UsageErrorTableTests
         yield return Case("--height must be 1 to 4096, got 100000.", With(_import, "--height", "100000"));
         yield return Case("--classes must be 2 to 256 (labels are bytes), got 1000.", With(_import, "--classes", "1000"));
 
+        // Scale-out options and their combinations (docs/scale-out.md).
+        string[] pg = ["study", "run", "--rq", "1", "--dataset", "synthetic", "--store", "postgresql://u@127.0.0.1:9/db"];
+        yield return Case("--lease must be 1 to 86400 (a dead worker is replaced after at most one lease), got 0.", With(pg, "--work", "w", "--worker", "--lease", "0"));
+        yield return Case("--worker: workers share a PostgreSQL store; give --store postgresql://user@host:port/database", With(_run, "--worker"));
+        yield return Case("--work: a PostgreSQL store needs --work, a folder for the clean models and suites", pg);
+        yield return Case("--shard: a worker claims runs from the shared store; give either --worker or --shard.", With(pg, "--work", "w", "--worker", "--shard", "1/2"));
+        yield return Case("--lease: only for a worker; add --worker.", With(_run, "--lease", "30"));
+        yield return Case("--worker-name: only for a worker; add --worker.", With(_run, "--worker-name", "a"));
+
         // Lists and names.
         yield return Case("--levels: Levels '1,a': 'a' is not a number", "quickstart", "--levels", "1,a", "--out", "q");
         yield return Case("--bench-levels: ", "quickstart", "--bench-levels", "-1", "--out", "q");
