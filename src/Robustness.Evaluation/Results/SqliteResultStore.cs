@@ -210,14 +210,8 @@ public sealed class SqliteResultStore : IResultStore
                 command.Parameters.AddWithValue("$study", study);
             }
 
-            var rows = new List<StudyRow>();
             using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rows.Add(StoredRowFormat.Read(reader));
-            }
-
-            return rows;
+            return StoredRowFormat.ReadAll(reader);
         });
     }
 
@@ -232,15 +226,7 @@ public sealed class SqliteResultStore : IResultStore
             var existing = ReadStudies(study.Name, tx).FirstOrDefault();
             if (existing is not null)
             {
-                if (!string.Equals(existing.DesignJson, study.DesignJson, StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"{Path}: study '{study.Name}' is stored with another design; run it with the stored settings, or give another --store or study name. Stored: {existing.DesignJson}; given: {study.DesignJson}");
-                }
-
-                if (!string.Equals(existing.DataJson, study.DataJson, StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"{Path}: study '{study.Name}' is stored with other data; run it on the same data, or give another --store or study name. Stored: {existing.DataJson}; given: {study.DataJson}");
-                }
+                StoredRowFormat.CheckSameStudy(Path, existing, study);
 
                 tx.Commit();
                 return existing;

@@ -73,6 +73,36 @@ internal static class StoredRowFormat
             ClassCount = reader.GetInt32(30),
         };
 
+    /// <summary>Every row a reader selected with <see cref="Columns"/> in order.</summary>
+    public static List<StudyRow> ReadAll(DbDataReader reader)
+    {
+        var rows = new List<StudyRow>();
+        while (reader.Read())
+        {
+            rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Refuses to record a study again with another design or other data (every store's <see cref="IResultStore.RecordStudy"/>).</summary>
+    /// <param name="store">The store's path or location, for the message.</param>
+    /// <param name="existing">The recorded study.</param>
+    /// <param name="given">The study being recorded.</param>
+    /// <exception cref="InvalidOperationException">The design or the data differ; the message shows both.</exception>
+    public static void CheckSameStudy(string store, StoredStudy existing, StoredStudy given)
+    {
+        if (!string.Equals(existing.DesignJson, given.DesignJson, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{store}: study '{given.Name}' is stored with another design; run it with the stored settings, or give another --store or study name. Stored: {existing.DesignJson}; given: {given.DesignJson}");
+        }
+
+        if (!string.Equals(existing.DataJson, given.DataJson, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{store}: study '{given.Name}' is stored with other data; run it on the same data, or give another --store or study name. Stored: {existing.DataJson}; given: {given.DataJson}");
+        }
+    }
+
     /// <summary>A time as stored: UTC, round-trip ISO 8601.</summary>
     public static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
