@@ -171,7 +171,7 @@ internal static class StudyDryRun
 
         int stored = 0;
         string storeNote = "store absent: it would be created";
-        if (File.Exists(storePath) || PostgresResultStore.IsPostgres(storePath))
+        if (ResultStores.Exists(storePath))
         {
             try
             {

@@ -191,6 +191,7 @@ public static class ModelCheckpoint
             using var stream = File.OpenRead(full);
             model.Module.load(stream, strict: true);
         }
+        // TorchSharp's Module.load throws NotImplementedException ("Loading tensors larger than 2GB") for a tensor whose header declares more than 2 GB: a corrupt or foreign file here, reported as such.
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException or FormatException or NotImplementedException)
         {
             model.Dispose();

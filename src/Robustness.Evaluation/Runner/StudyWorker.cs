@@ -57,19 +57,20 @@ public sealed partial class StudyRunner
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(options);
         worker.Validate();
-        if (options?.Shard is not null)
+        if (options.Shard is not null)
         {
             throw new ArgumentException("A worker claims runs from the shared store; it takes no shard.", nameof(options));
         }
 
         var clock = Stopwatch.StartNew();
-        var plan = Plan(design, data, options!);
+        var plan = Plan(design, data, options);
         string study = design.StudyName;
         store.RecordStudy(plan.Record);
         store.Enqueue(study, [.. plan.Runs.Select((r, i) => new QueuedRun(r.Key, i + 1, r.Architecture))]);
         store.RegisterWorker(worker.Name, study);
-        int storedBefore = plan.Runs.Count(r => store.Contains(r.Key));
+        int storedBefore = store.Queue(study).Stored; // one query, not one per run
         var session = new Session(plan, progress, clock, storedBefore);
         LogWorkerStart(worker.Name, study, plan.Runs.Count, storedBefore, worker.Lease.TotalSeconds);
 
