@@ -56,6 +56,7 @@ internal static class RobustnessCli
         root.Subcommands.Add(ModelCommands.Create(context));
         root.Subcommands.Add(QuickstartCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
+        root.Subcommands.Add(DoctorCommand.Create(context));
         return OptionRules.Apply(HelpConventions.Apply(root));
     }
 

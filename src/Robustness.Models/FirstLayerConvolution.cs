@@ -5,17 +5,19 @@ using static TorchSharp.torch;
 namespace Robustness.Models;
 
 /// <summary>
-/// The first convolution of a network (one input channel), with a deterministic input gradient.
-/// libtorch 2.10's CPU convolution computes the input gradient of a one-channel 5x5 kernel differently on every call
-/// with more than one thread (measured: 156,800 of 204,800 values differed between two identical calls, up to 20% of
-/// the largest gradient), while forward values and weight gradients are unaffected. So when the input needs a gradient:
+/// The first convolution of a network (one input channel), with an input gradient that is right on every CPU.
+/// libtorch 2.10's CPU input gradient of a one-input-channel convolution (oneDNN's deconvolution kernel, used by
+/// <c>conv_transpose2d</c> and by autograd's convolution backward alike) is wrong on AVX-512 machines: measured on an
+/// AMD EPYC (family 26), 65-87% of the largest value off at 1 thread and 13-30% (sometimes NaN) at 2 threads, while
+/// forward values and weight gradients are right. So when the input needs a gradient:
 /// <list type="bullet">
 /// <item>inside <see cref="InputGradientsOnly"/> (every <see cref="ModelGradients"/> call, i.e. every attack): libtorch's
 /// convolution forward - the same values as without gradients and as PyTorch's - in a custom autograd function whose
-/// input gradient is a transposed convolution with the same weights (docs/models.md, "Deterministic first-layer
-/// gradient"); the weights are passed detached, so no weight gradient is formed;</item>
-/// <item>otherwise (a user's own graph that may also want weight gradients): unfold + matrix product, reproducible and
-/// differentiable in everything.</item>
+/// input gradient is computed by the kernel that <see cref="FirstLayerKernels"/> selected for this geometry, device and
+/// thread count after checking it against a float64 closed form (docs/models.md, "First-layer input gradient");
+/// the weights are passed detached, so no weight gradient is formed;</item>
+/// <item>otherwise (a user's own graph that may also want weight gradients): unfold + matrix product, whose backward
+/// (matrix products and fold) is right, and differentiable in everything.</item>
 /// </list>
 /// Training and inference (no input gradient) use the convolution directly.
 /// </summary>
@@ -37,17 +39,20 @@ internal static class FirstLayerConvolution
 
         if (_inputGradientsOnly > 0)
         {
-            return TransposedInputGradient.apply(input, conv.weight!.detach(), conv.bias!.detach(), padding);
+            var weight = conv.weight!.detach();
+            var geometry = new FirstLayerGeometry(weight.shape[0], kernel, padding, input.shape[2], input.shape[3]);
+            InputGradientKernel chosen = FirstLayerKernels.Select(geometry, input.device);
+            return CheckedInputGradient.apply(input, weight, conv.bias!.detach(), padding, chosen);
         }
 
         using var scope = NewDisposeScope();
         long n = input.shape[0];
         long outH = input.shape[2] + (2 * padding) - kernel + 1;
         long outW = input.shape[3] + (2 * padding) - kernel + 1;
-        var weight = conv.weight!;
-        long outChannels = weight.shape[0];
+        var fullWeight = conv.weight!;
+        long outChannels = fullWeight.shape[0];
         var columns = nn.functional.unfold(input, kernel, padding: padding); // (N, C*k*k, L)
-        var output = weight.reshape(outChannels, -1).matmul(columns); // (N, O, L)
+        var output = fullWeight.reshape(outChannels, -1).matmul(columns); // (N, O, L)
         if (conv.bias is { } bias)
         {
             output = output + bias.reshape(1, outChannels, 1);
@@ -76,10 +81,10 @@ internal static class FirstLayerConvolution
         }
     }
 
-    /// <summary>y = conv2d(x, w, b) forward; dL/dx = conv_transpose2d(dL/dy, w) backward; no gradient for w and b.</summary>
-    private sealed class TransposedInputGradient : autograd.SingleTensorFunction<TransposedInputGradient>
+    /// <summary>y = conv2d(x, w, b) forward; dL/dx by the selected, checked kernel backward; no gradient for w and b.</summary>
+    private sealed class CheckedInputGradient : autograd.SingleTensorFunction<CheckedInputGradient>
     {
-        public override string Name => nameof(TransposedInputGradient);
+        public override string Name => nameof(CheckedInputGradient);
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
@@ -89,6 +94,9 @@ internal static class FirstLayerConvolution
             long padding = (long)vars[3];
             ctx.save_for_backward([weight]);
             ctx.save_data("padding", padding);
+            ctx.save_data("kernel", vars[4]);
+            ctx.save_data("height", input.shape[2]);
+            ctx.save_data("width", input.shape[3]);
             return nn.functional.conv2d(input, weight, bias, padding: [padding, padding]);
         }
 
@@ -96,8 +104,11 @@ internal static class FirstLayerConvolution
         {
             var weight = ctx.get_saved_variables()[0];
             long padding = (long)ctx.get_data("padding")!;
-            var gradInput = nn.functional.conv_transpose2d(grad_output, weight, padding: [padding, padding]);
-            return [gradInput, null!, null!, null!];
+            var kernel = (InputGradientKernel)ctx.get_data("kernel")!;
+            long height = (long)ctx.get_data("height")!;
+            long width = (long)ctx.get_data("width")!;
+            var gradInput = FirstLayerKernels.InputGradient(kernel, grad_output, weight, padding, height, width);
+            return [gradInput, null!, null!, null!, null!];
         }
     }
 }

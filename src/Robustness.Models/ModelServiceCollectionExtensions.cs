@@ -26,7 +26,11 @@ public static class ModelServiceCollectionExtensions
         Composition.OptionsRegistration.Configure(services, configure, o => o.Validate());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelArchitecture, LeNet5Architecture>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelArchitecture, AlexNet8Architecture>());
-        services.TryAddSingleton<IModelFactory>(sp => new ModelFactory(sp.GetServices<IModelArchitecture>(), sp.GetRequiredService<ModelOptions>()));
+        services.TryAddSingleton<IModelFactory>(sp =>
+        {
+            FirstLayerKernels.UseLogger(sp.GetService<ILoggerFactory>()?.CreateLogger("Robustness.Models.KernelChecks"));
+            return new ModelFactory(sp.GetServices<IModelArchitecture>(), sp.GetRequiredService<ModelOptions>());
+        });
         services.TryAddSingleton(sp => new ModelTrainer(sp.GetRequiredService<ModelOptions>(),
             sp.GetService<ILogger<ModelTrainer>>() ?? NullLogger<ModelTrainer>.Instance));
         services.TryAddSingleton(sp => new FgsmOptions { BatchSize = sp.GetRequiredService<ModelOptions>().FgsmBatchSize });

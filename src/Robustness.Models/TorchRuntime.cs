@@ -20,6 +20,13 @@ public static class TorchRuntime
     private static readonly Lock _initLock = new();
     private static bool _initialised;
 
+    /// <summary>The first layers of the built-in networks: LeNet-5 (6@5x5 on 32x32), AlexNet-8 on 28x28 images (32@3x3 pad 1).</summary>
+    private static readonly FirstLayerGeometry[] _builtInFirstLayers =
+    [
+        new(6, 5, 0, LeNet5Module.InputSide, LeNet5Module.InputSide),
+        new(32, 3, 1, 28, 28),
+    ];
+
     /// <summary>
     /// Makes TorchSharp's native backend loadable; call it in a notebook's first cell, or let the library call it.
     /// On Linux, when the system libstdc++ lacks GLIBCXX_3.4.32 and the libLibTorchSharp.so that TorchSharp would
@@ -75,6 +82,40 @@ public static class TorchRuntime
         EnsureInitialised();
         bool cuda = torch.cuda.is_available();
         return new TorchRuntimeInfo(cuda, cuda ? torch.cuda.device_count() : 0, torch.get_num_threads());
+    }
+
+    /// <summary>Every kernel self-check run so far in this process (attacks run them on first use), in order.</summary>
+    public static IReadOnlyList<KernelCheckResult> KernelChecks => FirstLayerKernels.Results;
+
+    /// <summary>
+    /// Runs (or returns, when already run) the self-checks of the kernels attacks rely on, for the built-in networks'
+    /// first layers (LeNet-5: 6@5x5 on 32x32; AlexNet-8: 32@3x3 pad 1 on 28x28) on a device at the current thread count:
+    /// each candidate kernel's first-layer input gradient is compared with a float64 closed form on a seeded batch, and
+    /// the first within 1e-4 of the largest value is used. Attacks run the same check for their own geometry on first use.
+    /// </summary>
+    /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
+    /// <returns>One result per geometry.</returns>
+    public static IReadOnlyList<KernelCheckResult> CheckKernels(string device = "cpu")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(device);
+        EnsureInitialised();
+        var torchDevice = torch.device(device);
+        return [.. _builtInFirstLayers.Select(g => FirstLayerKernels.Check(g, torchDevice))];
+    }
+
+    /// <summary>
+    /// For diagnosis: how far libtorch's own float32 first-layer input gradient (conv_transpose2d, also autograd's
+    /// convolution backward) is from the float64 closed form for the built-in networks' first layers at the current
+    /// thread count. The library never uses it for attacks; <c>robustness doctor</c> prints it.
+    /// </summary>
+    /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
+    /// <returns>One attempt per built-in first layer (LeNet-5, AlexNet-8).</returns>
+    public static IReadOnlyList<KernelAttempt> ProbeLibtorchInputGradient(string device = "cpu")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(device);
+        EnsureInitialised();
+        var torchDevice = torch.device(device);
+        return [.. _builtInFirstLayers.Select(g => FirstLayerKernels.ProbeLibtorch(g, torchDevice))];
     }
 
     /// <summary>
