@@ -82,6 +82,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--alexnet", action="store_true", help="also time one AlexNet-8 epoch (minutes)")
+    parser.add_argument("--attacks-only", action="store_true", help="time FGSM directions and the PGD-20 pass only")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     train_x = torch.from_numpy(read_idx(f"{FOLDER}/train-images-idx3-ubyte.gz").astype(np.float32) / 255).unsqueeze(1)
@@ -97,10 +98,14 @@ def main():
                            ("fgsm directions 10,000", lambda: fgsm_directions(model, test_x, test_y)),
                            ("pgd-20 pass 10,000", lambda: pgd_pass(model, test_x, test_y)),
                            ("inference 10,000", lambda: inference(model, test_x))]:
+            if args.attacks_only and not name.startswith(("fgsm", "pgd")):
+                continue
             t = time.perf_counter()
             work()
             times[name].append(time.perf_counter() - t)
     for name, values in times.items():
+        if not values:
+            continue
         print(f"{name} s: " + ", ".join(f"{v:.2f}" for v in values) + f"  (median {sorted(values)[len(values) // 2]:.2f})")
     if args.alexnet:
         torch.manual_seed(1)

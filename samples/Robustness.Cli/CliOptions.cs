@@ -83,6 +83,16 @@ internal static class CliOptions
         return attacks;
     }
 
+    /// <summary>The problem with a mirror URL (<c>--mirror</c>: an absolute http or https URL), or null.</summary>
+    public static string? MirrorProblem(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? null
+            : $"'{text}' is not an absolute http(s) URL.";
+
+    /// <summary>The mirrors of <c>--mirror</c> (checked by <see cref="OptionRules"/>), or null when none were given.</summary>
+    public static IReadOnlyList<Uri>? Mirrors(string[]? texts) =>
+        texts is { Length: > 0 } ? [.. texts.Select(t => MirrorProblem(t) is null ? new Uri(t) : throw new ArgumentException($"--mirror: {MirrorProblem(t)}"))] : null;
+
     /// <summary>The most CPU threads a command accepts: the machine's cores (more only stall; docs/reliability.md).</summary>
     public static int MaxThreads => Environment.ProcessorCount;
 

@@ -22,6 +22,8 @@ internal static class HelpConventions
         ["--csv"] = "FILE",
         ["--data"] = "DIR",
         ["--work"] = "DIR",
+        ["--to"] = "DIR",
+        ["--npm"] = "FILE",
         ["--device"] = "DEVICE",
         ["--name"] = "NAME",
         ["--study"] = "NAME",

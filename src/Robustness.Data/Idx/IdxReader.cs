@@ -38,6 +38,13 @@ internal sealed record IdxExpectation(IReadOnlyList<IdxElementType> ElementTypes
 /// Streams one IDX file: detects gzip from the first two bytes, checks and parses the header, then
 /// reads the data straight into the caller's buffer and checks that nothing follows it.
 /// </summary>
+/// <remarks>
+/// A gzip file may hold several members (RFC 1952: <c>cat a.gz b.gz</c>, or a parallel compressor); the decompressor
+/// reads them all as one stream. The file's last 8 bytes are the trailer of its LAST member only: the CRC-32 and the size
+/// S (mod 2^32) of the last S bytes of the decompressed stream, whose whole length T (header and data) the IDX header
+/// gives. S = T is one member; S &lt; T is read as several (the last member's CRC-32 is then computed from offset T - S);
+/// S &gt; T is refused. docs/reliability.md gives the checks.
+/// </remarks>
 internal sealed class IdxReader : IDisposable
 {
     private const int ChunkBytes = 1 << 20;
@@ -66,8 +73,9 @@ internal sealed class IdxReader : IDisposable
     /// <summary>
     /// Opens the file and reads its header, checking it against <paramref name="expected"/> and against the file's real size
     /// (docs/reliability.md): before any data is allocated, a raw file must be exactly as long as its header promises, and
-    /// a gzip file's trailer must record that size and the file must be able to hold it at deflate's largest ratio.
-    /// A folder, an empty file and a FIFO or device (which report size 0) are refused without being opened.
+    /// a gzip file's trailer must record at most that size (exactly it for one member, the last member's share for
+    /// several) and the file must be able to hold it at deflate's largest ratio. A folder, an empty file and a FIFO or
+    /// device (which report size 0) are refused without being opened.
     /// </summary>
     public static IdxReader Open(string path, IdxExpectation expected)
     {
@@ -86,7 +94,11 @@ internal sealed class IdxReader : IDisposable
             Stream stream = decompressed is null ? file : new BufferedStream(decompressed, IdxFile.BufferSize);
             reader = new IdxReader(path, file, stream, decompressed, trailer);
             reader.Header = reader.ReadHeader(expected);
-            reader.CheckDeclaredSize();
+            long total = reader.CheckDeclaredSize();
+
+            // The last member starts T - S bytes into the stream, possibly among the bytes read ahead with the header.
+            decompressed?.StartCrcAt(total - trailer!.Value.Size);
+
             return reader;
         }
         catch
@@ -135,7 +147,8 @@ internal sealed class IdxReader : IDisposable
     }
 
     /// <summary>The header's promise against the file's size, before anything is allocated for the data.</summary>
-    private void CheckDeclaredSize()
+    /// <returns>The bytes the header promises, header included (less than 2^32: the data fits in one array).</returns>
+    private long CheckDeclaredSize()
     {
         long headerBytes = 4 + (4L * Header.Rank);
         long dataBytes;
@@ -164,24 +177,29 @@ internal sealed class IdxReader : IDisposable
                     $"expected {total:N0} bytes ({headerBytes}-byte header and {Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)} = {dataBytes:N0} bytes of data), found a file of {length:N0} bytes{(length < total ? " (truncated, or a header that promises too much)" : " (trailing bytes after the data)")}"));
             }
 
-            return;
+            return total;
         }
 
+        // The trailer is the last member's: all T bytes for one member, the last S of them for several (S < T); never more.
         long compressed = _file.Length;
-        if (unchecked((uint)total) != _trailer.Value.Size)
+        uint recorded = _trailer.Value.Size;
+        if (recorded > total)
         {
             throw Bad(FormattableString.Invariant(
-                $"expected the gzip trailer to record the {total:N0} bytes the header promises ({Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)}), found {_trailer.Value.Size:N0} (mod 2^32): the file is truncated or damaged, or its header lies"));
+                $"expected the gzip trailer to record at most the {total:N0} bytes the header promises ({Header.DimensionsText} {IdxFile.TypeName(Header.ElementType)}; fewer only for the last of several gzip members), found {recorded:N0}: the file is truncated or damaged, has bytes after the data, or its header lies"));
         }
 
+        // With several members the trailer vouches for the last one only; deflate's ratio still bounds what the file can hold.
         if (total > MaxDeflateRatio * compressed)
         {
             throw Bad(FormattableString.Invariant(
-                $"expected at most {MaxDeflateRatio} times the compressed size ({compressed:N0} bytes) after decompression, found a header promising {total:N0} bytes"));
+                $"expected at most {MaxDeflateRatio} times the compressed size ({compressed:N0} bytes) after decompression, found a header promising {total:N0} bytes{(recorded < total ? $" (the gzip trailer records {recorded:N0} for its last member: the file is truncated or damaged, or its header lies)" : "")}"));
         }
+
+        return total;
     }
 
-    /// <summary>The last 8 bytes of a gzip file (RFC 1952): CRC-32 and size mod 2^32 of the decompressed data, little-endian.</summary>
+    /// <summary>The last 8 bytes of a gzip file (RFC 1952): CRC-32 and size mod 2^32 of its last member's decompressed data, little-endian.</summary>
     private readonly record struct GzipTrailer(uint Crc, uint Size)
     {
         public static GzipTrailer Read(string path, FileStream file)
@@ -257,9 +275,10 @@ internal sealed class IdxReader : IDisposable
     private InvalidDataException GzipDamaged(InvalidDataException e) => Bad($"not a valid gzip stream: the compressed data or its CRC/size trailer is damaged ({e.Message})", e);
 
     /// <summary>
-    /// The gzip trailer (RFC 1952: CRC-32 and size mod 2^32 of the decompressed data, little-endian, the file's last 8
-    /// bytes) against what was read: a file cut short inside its trailer, or altered, is refused instead of read.
-    /// Checks a single-member file, as IDX files are written.
+    /// The gzip trailer (RFC 1952: CRC-32 and size mod 2^32 of the last member's decompressed data, little-endian, the
+    /// file's last 8 bytes) against what was read: the CRC-32 of the last S bytes (all of them for one member). The
+    /// decompressor checks each complete member itself, but stops without a word where the file ends early, or where bytes
+    /// that are no gzip member follow; so a file cut inside its last trailer, or with bytes after it, is refused here.
     /// </summary>
     private void CheckGzipTrailer()
     {
@@ -271,22 +290,56 @@ internal sealed class IdxReader : IDisposable
         uint crc = _trailer!.Value.Crc;
         uint size = _trailer.Value.Size;
         uint actualCrc = _decompressed.Crc;
-        uint actualSize = unchecked((uint)_decompressed.Count);
-        if (crc != actualCrc || size != actualSize)
+        long actualSize = _decompressed.CrcCount;
+        long total = _decompressed.Count;
+        if (crc == actualCrc && size == actualSize)
         {
-            throw Bad(FormattableString.Invariant(
-                $"expected the gzip trailer to match the data (CRC-32 {actualCrc:x8}, size {actualSize}), found CRC-32 {crc:x8}, size {size}: the file is truncated or damaged"));
+            return;
         }
+
+        throw Bad(size == total
+            ? FormattableString.Invariant(
+                $"expected the gzip trailer to match the data (CRC-32 {actualCrc:x8}, size {actualSize}), found CRC-32 {crc:x8}, size {size}: the file is truncated or damaged")
+            : FormattableString.Invariant(
+                $"expected the gzip trailer to match its member, the last {size:N0} of the {total:N0} bytes (CRC-32 {actualCrc:x8} over {actualSize:N0} bytes), found CRC-32 {crc:x8}: the file is truncated or damaged, or bytes follow its last gzip member"));
     }
 
-    /// <summary>Passes reads through and keeps the CRC-32 and the count of every byte read (System.IO.Hashing, vectorized).</summary>
+    /// <summary>
+    /// Passes reads through, counts every byte read and keeps the CRC-32 (System.IO.Hashing, vectorized) of the bytes from
+    /// an offset set by <see cref="StartCrcAt"/> (the start of the last gzip member) on. Until then it keeps the bytes read
+    /// (the header and one buffer read ahead with it, at most about 65 KiB), since the offset may lie among them.
+    /// </summary>
     private sealed class ChecksummedStream(Stream inner) : Stream
     {
         private readonly System.IO.Hashing.Crc32 _crc = new();
+        private ArrayBufferWriter<byte>? _before = new();
+        private long _crcFrom = long.MaxValue;
 
         public long Count { get; private set; }
 
+        /// <summary>The CRC-32 of the bytes read from the start offset on.</summary>
         public uint Crc => _crc.GetCurrentHashAsUInt32();
+
+        /// <summary>How many bytes <see cref="Crc"/> covers.</summary>
+        public long CrcCount => Math.Max(0, Count - _crcFrom);
+
+        /// <summary>Starts the CRC-32 at decompressed offset <paramref name="offset"/> (once).</summary>
+        /// <param name="offset">The offset; it may lie among the bytes already read.</param>
+        public void StartCrcAt(long offset)
+        {
+            if (_before is null || offset < 0)
+            {
+                throw new InvalidOperationException(FormattableString.Invariant($"The CRC-32 starts once, at an offset of at least 0; asked for {offset}."));
+            }
+
+            _crcFrom = offset;
+            if (offset < Count)
+            {
+                _crc.Append(_before.WrittenSpan[(int)offset..]);
+            }
+
+            _before = null;
+        }
 
         public override bool CanRead => true;
 
@@ -303,8 +356,17 @@ internal sealed class IdxReader : IDisposable
         public override int Read(Span<byte> buffer)
         {
             int n = inner.Read(buffer);
-            _crc.Append(buffer[..n]);
+            long start = Count;
             Count += n;
+            if (_before is not null)
+            {
+                _before.Write(buffer[..n]);
+            }
+            else if (Count > _crcFrom)
+            {
+                _crc.Append(buffer[(int)Math.Max(0, _crcFrom - start)..n]);
+            }
+
             return n;
         }
 

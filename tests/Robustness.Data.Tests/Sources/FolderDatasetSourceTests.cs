@@ -38,7 +38,31 @@ public sealed class FolderDatasetSourceTests
     [Test]
     public void Mnist_ReportsTrainSplitAbsent_NamingTheMissingImagesFile()
     {
-        string folder = TestData.MnistFolder;
+        string temp = Directory.CreateTempSubdirectory("robustness-mnist-").FullName;
+        try
+        {
+            CheckTrainSplitAbsent(TestData.MnistWithoutTrainImages(temp));
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Mnist_LoadsTheFullTrainingSplit_WithMethodClassCounts()
+    {
+        var source = new FolderDatasetSource(DatasetLocator.InspectFolder(DatasetId.Mnist, TestData.MnistFolder));
+
+        ImageSet train = source.Load(DatasetSplit.Train);
+
+        Assert.That(train.Name, Is.EqualTo("mnist/train"));
+        Assert.That(train.Count, Is.EqualTo(60_000));
+        Assert.That(train.ClassCounts, Is.EqualTo(new[] { 5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949 }));
+    }
+
+    private static void CheckTrainSplitAbsent(string folder)
+    {
         var source = new FolderDatasetSource(DatasetLocator.InspectFolder(DatasetId.Mnist, folder));
 
         SplitAvailability train = source.GetAvailability(DatasetSplit.Train);
