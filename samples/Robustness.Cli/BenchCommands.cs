@@ -99,7 +99,7 @@ internal static class BenchCommands
             }
 
             IReadOnlyList<double> chosen = levelsText is null ? BenchmarkLevels.Default : BenchmarkLevels.Parse(levelsText);
-            using var services = CliServices.Create();
+            using var services = CliServices.Create(context);
             IDatasetSource source = services.GetRequiredService<IDatasetCatalog>().GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
             ImageSet test = source.Load(DatasetSplit.Test);
             if (n is { } count)

@@ -11,13 +11,16 @@ internal sealed class CliContext(TextWriter output, TextWriter error)
     /// <summary>Shows stack traces and debug logging.</summary>
     public static readonly Option<bool> VerboseOption = new("--verbose")
     {
-        Description = "Show details (stack traces, debug logging) when something fails.",
+        Description = "Show details: the library's information and debug log lines, and stack traces when something fails.",
         Recursive = true,
     };
 
     public TextWriter Output { get; } = output;
 
     public TextWriter Error { get; } = error;
+
+    /// <summary>Whether the running command was given --verbose (set by <see cref="Execute"/>).</summary>
+    public bool Verbose { get; private set; }
 
     /// <summary>
     /// Runs a command body. Expected failures (bad input, missing or corrupt files, impossible
@@ -27,6 +30,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(parsed);
         ArgumentNullException.ThrowIfNull(body);
+        Verbose = parsed.GetValue(VerboseOption);
         try
         {
             return body();

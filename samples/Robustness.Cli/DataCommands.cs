@@ -70,7 +70,7 @@ internal static class DataCommands
         var clock = Stopwatch.StartNew();
         TextWriter output = context.Output;
         string cache;
-        using (var services = CliServices.Create())
+        using (var services = CliServices.Create(context))
         {
             cache = services.GetRequiredService<DatasetLocator>().GetCacheFolder(DatasetId.Mnist);
         }
@@ -194,7 +194,7 @@ internal static class DataCommands
         };
         info.SetAction(parsed => context.Execute(parsed, () =>
         {
-            using var services = CliServices.Create();
+            using var services = CliServices.Create(context);
             IDatasetSource source = services.GetRequiredService<IDatasetCatalog>().GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
             string which = parsed.GetValue(split)!;
             DatasetSplit[] splits = which == "both" ? [DatasetSplit.Train, DatasetSplit.Test] : [DatasetSplits.Parse(which)];

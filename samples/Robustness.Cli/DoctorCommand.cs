@@ -37,13 +37,14 @@ internal static class DoctorCommand
         {
             folder, threads,
         };
-        doctor.SetAction(parsed => context.Execute(parsed, () => Run(context.Output, parsed.GetValue(folder), parsed.GetValue(threads))));
+        doctor.SetAction(parsed => context.Execute(parsed, () => Run(context, parsed.GetValue(folder), parsed.GetValue(threads))));
         return doctor;
     }
 
-    private static int Run(TextWriter output, string? dataFolder, int threads)
+    private static int Run(CliContext context, string? dataFolder, int threads)
     {
-        using var services = CliServices.Create(o => o.Device = "cpu");
+        TextWriter output = context.Output;
+        using var services = CliServices.Create(context, o => o.Device = "cpu");
         output.WriteLine($"CPU: {CpuModel()} ({Environment.ProcessorCount} logical cores, {RuntimeInformation.ProcessArchitecture})");
         output.WriteLine($"  flags: {CpuFlags()}");
         output.WriteLine($"  .NET vectors: Vector512 {(Vector512.IsHardwareAccelerated ? "accelerated" : "emulated")}, Vector256 {(Vector256.IsHardwareAccelerated ? "accelerated" : "emulated")}");

@@ -28,7 +28,7 @@ internal static class ModelCommands
         {
             string source = Path.GetFullPath(parsed.GetValue(checkpoint)!);
             string target = Path.GetFullPath(parsed.GetValue(output)!);
-            using var services = CliServices.Create(o => o.Device = "cpu");
+            using var services = CliServices.Create(context, o => o.Device = "cpu");
             using var model = ModelCheckpoint.Load(source, services.GetRequiredService<IModelFactory>());
             PyTorchStateDict.Export(model, target);
             Describe(context.Output, model, target);
@@ -56,7 +56,7 @@ internal static class ModelCommands
             string source = Path.GetFullPath(parsed.GetValue(stateDict)!);
             string target = Path.GetFullPath(parsed.GetValue(output)!);
             var shape = new ImageShape(parsed.GetValue(height), parsed.GetValue(width), parsed.GetValue(classes));
-            using var services = CliServices.Create(o => o.Device = "cpu");
+            using var services = CliServices.Create(context, o => o.Device = "cpu");
             using var model = PyTorchStateDict.Import(source, services.GetRequiredService<IModelFactory>(), parsed.GetValue(arch)!, shape);
             ModelCheckpoint.Save(model, target, new CheckpointMetadata
             {

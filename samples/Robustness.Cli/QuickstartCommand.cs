@@ -116,7 +116,7 @@ internal static class QuickstartCommand
         string storePath = Path.Combine(outDir, "study.db");
         string workPath = Path.Combine(outDir, "work");
 
-        using var services = CliServices.Create("cpu", settings.Threads);
+        using var services = CliServices.Create(context, "cpu", settings.Threads);
         var catalog = services.GetRequiredService<IDatasetCatalog>();
         var (source, dataNote) = ChooseData(context, settings, catalog, services.GetRequiredService<DatasetLocator>());
         string datasetName = source.Dataset.Name;

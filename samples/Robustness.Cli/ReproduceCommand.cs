@@ -88,7 +88,7 @@ internal static class ReproduceCommand
             string output = Path.GetFullPath(parsed.GetValue(outDir)!);
             string storePath = Path.Combine(output, "study.db");
             string workPath = Path.Combine(output, "work");
-            using var services = CliServices.Create(parsed.GetValue(device)!, parsed.GetValue(threads));
+            using var services = CliServices.Create(context, parsed.GetValue(device)!, parsed.GetValue(threads));
             var source = services.GetRequiredService<IDatasetCatalog>().GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
 
             // Every question draws the same training and test sets (same sizes and subset seed): load them once.

@@ -160,7 +160,7 @@ internal static class StudyCommands
             StudyWorkerOptions? workerOptions = parsed.GetValue(worker)
                 ? new StudyWorkerOptions { Name = parsed.GetValue(workerName) ?? DefaultWorkerName(), Lease = TimeSpan.FromSeconds(parsed.GetValue(lease)) }
                 : null;
-            using var services = CliServices.Create(parsed.GetValue(device)!, t);
+            using var services = CliServices.Create(context, parsed.GetValue(device)!, t);
             var evaluation = new StudyEvaluation(
                 parsed.GetValue(attacks) is { } list ? StudyAttack.ParseList(list) : [],
                 parsed.GetValue(whiteBox),
