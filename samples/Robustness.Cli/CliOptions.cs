@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Robustness.Evaluation.Designs;
+using Robustness.Evaluation.Runner;
 
 namespace Robustness.Cli;
 
@@ -81,6 +82,29 @@ internal static class CliOptions
             Description = "Attack columns beyond MNIST-A, comma-separated: fgsm, pgd, minimal (white-box against each model), fgsm-transfer, pgd-transfer (from the clean model). Example: fgsm,pgd,minimal [default: none].",
         };
         return attacks;
+    }
+
+    /// <summary><c>--shard K/N</c>: every N-th run of each design, checked when parsed.</summary>
+    /// <param name="description">The help text (it says where the shards' stores go).</param>
+    /// <returns>The option.</returns>
+    public static Option<string?> Shard(string description)
+    {
+        var shard = new Option<string?>("--shard") { Description = description, HelpName = "K/N" };
+        shard.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1)
+            {
+                try
+                {
+                    _ = StudyShard.Parse(result.Tokens[0].Value);
+                }
+                catch (FormatException e)
+                {
+                    result.AddError("--shard: " + e.Message);
+                }
+            }
+        });
+        return shard;
     }
 
     /// <summary>The problem with a mirror URL (<c>--mirror</c>: an absolute http or https URL), or null.</summary>

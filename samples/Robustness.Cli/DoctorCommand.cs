@@ -17,7 +17,7 @@ namespace Robustness.Cli;
 internal static class DoctorCommand
 {
     /// <summary>Environment variables that change which native kernels run.</summary>
-    private static readonly string[] _kernelVariables = ["ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "OMP_NUM_THREADS", "MKL_NUM_THREADS"];
+    private static readonly string[] _kernelVariables = ["ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "ROBUSTNESS_NATIVE_HEAP"];
 
     /// <summary>The CPU flags worth naming (of /proc/cpuinfo's list).</summary>
     private static readonly string[] _flags = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "amx_tile"];
@@ -54,6 +54,7 @@ internal static class DoctorCommand
         TorchRuntimeInfo runtime = TorchRuntime.Describe();
         output.WriteLine($"Native backend: TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, {load.Action} ({CliContext.OneLine(load.Message)})");
         output.WriteLine($"  threads: {runtime.Threads} by default here; CUDA: {(runtime.CudaAvailable ? $"{runtime.CudaDeviceCount} device(s)" : "not available")}");
+        output.WriteLine($"  native heap: {runtime.NativeHeap}");
 
         output.WriteLine("Data:");
         var catalog = services.GetRequiredService<IDatasetCatalog>();

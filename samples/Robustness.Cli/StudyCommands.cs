@@ -58,21 +58,7 @@ internal static class StudyCommands
         var worker = new Option<bool>("--worker") { Description = "Work on the study together with other workers through a PostgreSQL --store: claim one run at a time with a lease, store its row, until none is left (docs/scale-out.md). Needs --work on a file system every worker sees." };
         var workerName = new Option<string?>("--worker-name") { Description = "This worker's name in the store [default: the Slurm job and array task, else host:pid].", HelpName = "NAME" };
         var lease = new Option<int>("--lease") { Description = "Seconds a worker's claim lasts without a heartbeat (every third of it); a dead worker's run is taken over after at most this long.", DefaultValueFactory = _ => 300, HelpName = "SECONDS" };
-        var shard = new Option<string?>("--shard") { Description = "Run only shard K of N (K/N, e.g. 2/4): every N-th run of the design, for a static split over machines, each with its own --store; combine the shards' stores with 'study merge'.", HelpName = "K/N" };
-        shard.Validators.Add(result =>
-        {
-            if (result.Tokens.Count == 1)
-            {
-                try
-                {
-                    _ = StudyShard.Parse(result.Tokens[0].Value);
-                }
-                catch (FormatException e)
-                {
-                    result.AddError("--shard: " + e.Message);
-                }
-            }
-        });
+        var shard = CliOptions.Shard("Run only shard K of N (K/N, e.g. 2/4): every N-th run of the design, for a static split over machines, each with its own --store; combine the shards' stores with 'study merge'.");
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (runs, training sets, sizes, what is stored already, an estimated time) and stop; nothing is trained or written." };
         var noProgress = ProgressRenderer.CreateOption();
         var attacks = CliOptions.Attacks();

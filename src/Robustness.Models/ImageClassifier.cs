@@ -48,7 +48,7 @@ public sealed class ImageClassifier : IDisposable
     /// <param name="batchSize">Images per forward pass, positive.</param>
     /// <param name="cancellationToken">Cancels between batches.</param>
     /// <returns>One class per image.</returns>
-    public int[] Predict(ImageSet images, int batchSize = 1000, CancellationToken cancellationToken = default)
+    public int[] Predict(ImageSet images, int batchSize = ModelOptions.DefaultInferenceBatchSize, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         ModelOptions.CheckPositive(batchSize, nameof(batchSize));
@@ -76,7 +76,7 @@ public sealed class ImageClassifier : IDisposable
     /// <param name="batchSize">Images per forward pass, positive.</param>
     /// <param name="cancellationToken">Cancels between batches.</param>
     /// <returns>The report.</returns>
-    public AccuracyReport Evaluate(ImageSet images, int batchSize = 1000, CancellationToken cancellationToken = default)
+    public AccuracyReport Evaluate(ImageSet images, int batchSize = ModelOptions.DefaultInferenceBatchSize, CancellationToken cancellationToken = default)
     {
         int[] predictions = Predict(images, batchSize, cancellationToken);
         return AccuracyReport.FromPredictions(images.Name, images.Labels, predictions, images.ClassCount);

@@ -7,7 +7,15 @@ namespace Robustness.Models;
 /// <param name="CudaAvailable">Whether a CUDA device can be used (a CUDA backend package and a GPU).</param>
 /// <param name="CudaDeviceCount">Number of visible CUDA devices; 0 without CUDA.</param>
 /// <param name="Threads">Threads libtorch uses for CPU operations.</param>
-public sealed record TorchRuntimeInfo(bool CudaAvailable, int CudaDeviceCount, int Threads);
+public sealed record TorchRuntimeInfo(bool CudaAvailable, int CudaDeviceCount, int Threads)
+{
+    /// <summary>
+    /// How the native heap was set up for libtorch's buffers (glibc's mmap and trim thresholds raised once at load, so a
+    /// batch's buffers are reused instead of page-faulted in again; <c>ROBUSTNESS_NATIVE_HEAP=default</c> or a
+    /// <c>MALLOC_*_</c> variable leaves glibc alone; docs/models.md).
+    /// </summary>
+    public string NativeHeap { get; init; } = "";
+}
 
 /// <summary>
 /// Entry point to TorchSharp's native backend. Everything in the library that first touches TorchSharp calls
@@ -61,6 +69,7 @@ public static class TorchRuntime
             }
 
             EnsureLoadable();
+            NativeHeap.Tune();
             try
             {
                 _ = torch.get_num_threads();
@@ -81,7 +90,7 @@ public static class TorchRuntime
     {
         EnsureInitialised();
         bool cuda = torch.cuda.is_available();
-        return new TorchRuntimeInfo(cuda, cuda ? torch.cuda.device_count() : 0, torch.get_num_threads());
+        return new TorchRuntimeInfo(cuda, cuda ? torch.cuda.device_count() : 0, torch.get_num_threads()) { NativeHeap = Robustness.Models.NativeHeap.State };
     }
 
     /// <summary>Every kernel self-check run so far in this process (attacks run them on first use), in order.</summary>
