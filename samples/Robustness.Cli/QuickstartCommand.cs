@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Robustness.Cli.Reports;
+using Robustness.Evaluation.Reports;
 using Robustness.Data;
 using Robustness.Data.Sources;
 using Robustness.Evaluation.Analysis;
@@ -129,8 +129,13 @@ internal static class QuickstartCommand
 
         string preface = string.Create(CultureInfo.InvariantCulture,
             $"Quickstart: a scaled RQ2 (FGSM training levels {string.Join(", ", settings.Levels)}; LeNet-5; {settings.TrainPerClass} training / {settings.TestPerClass} test images per class; at most {settings.MaxEpochs} epochs; test levels {string.Join(", ", settings.BenchLevels)}).\n\n- data: {dataNote}\n- data used for training and testing: {studyData.Description}");
-        ReportFiles files = StudyReport.Write(storePath, ResearchQuestion.Rq2, design.StudyName, outDir, preface,
-            figureFolder => SampleGrid(summary.SuiteFolders, figureFolder, datasetName) is { } grid ? [grid] : []);
+        ReportFiles files = StudyReport.Write(storePath, ResearchQuestion.Rq2, outDir, new StudyReportOptions
+        {
+            Study = design.StudyName,
+            Preface = preface,
+            SampleSuites = summary.SuiteFolders,
+            SampleTitle = $"Sample test images ({datasetName}): clean, Gaussian noise and FGSM (against the clean LeNet-5)",
+        });
         StudyReportCommand.Print(context, files);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quickstart: done in {clock.Elapsed.TotalSeconds:F0} s; open {files.Report}"));
         return files;
@@ -215,38 +220,5 @@ internal static class QuickstartCommand
 
         context.Error.WriteLine(CliContext.OneLine($"note: MNIST download failed ({reason}); {mnistHelp}"));
         return false;
-    }
-
-    /// <summary>The grid of sample images from the study's cached suites: clean, Gaussian and FGSM at three levels each.</summary>
-    private static ReportFigure? SampleGrid(IReadOnlyList<string> suiteFolders, string figureFolder, string datasetName)
-    {
-        // The suites this run scored with (from the runner's summary), not whatever else the folder holds.
-        var suites = suiteFolders
-            .Select(f => BenchmarkSuite.Load(f))
-            .GroupBy(s => s.Kind)
-            .ToDictionary(g => g.Key, g => g.First());
-        if (!suites.TryGetValue(BenchmarkKind.Clean, out var clean))
-        {
-            return null;
-        }
-
-        var rows = new List<(string Label, ImageSet Images)> { ("clean", clean.LevelSets[0].Images) };
-        foreach (var (kind, label) in new[] { (BenchmarkKind.Gaussian, "Gaussian"), (BenchmarkKind.Fgsm, "FGSM") })
-        {
-            if (!suites.TryGetValue(kind, out var suite) || suite.LevelSets.Count == 0)
-            {
-                continue;
-            }
-
-            int n = suite.LevelSets.Count;
-            foreach (int i in new[] { (n - 1) / 4, (n - 1) / 2, n - 1 }.Distinct())
-            {
-                var set = suite.LevelSets[i];
-                rows.Add((string.Create(CultureInfo.InvariantCulture, $"{label} l2={set.Level:G}"), set.Images));
-            }
-        }
-
-        return StudyFigures.SampleGrid(rows, 10, $"Sample test images ({datasetName}): clean, Gaussian noise and FGSM (against the clean LeNet-5)",
-            figureFolder, StudyReport.FigureFolder, "samples");
     }
 }

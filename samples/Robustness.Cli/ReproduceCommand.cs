@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Robustness.Cli.Reports;
+using Robustness.Evaluation.Reports;
 using Robustness.Data.Sources;
 using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Benchmarks;
@@ -60,6 +60,7 @@ internal static class ReproduceCommand
         var noProgress = ProgressRenderer.CreateOption();
         var pValues = CliOptions.PValues();
         var attacks = CliOptions.Attacks();
+        var shard = CliOptions.Shard("Run only shard K of N (K/N) of every question: every N-th run, into this --out's study.db, and stop before the reports. Run the shards side by side (e.g. two with --threads 1 on 2 cores) or on several machines, combine their stores with 'study merge --store OUT/study.db --from ...', then rerun reproduce with --out OUT: it finds every run stored and writes the reports and findings (docs/findings.md).");
         rqs.Validators.Add(result =>
         {
             if (result.Tokens.Count == 1 && QuestionsProblem(result.Tokens[0].Value) is { } problem)
@@ -70,7 +71,7 @@ internal static class ReproduceCommand
 
         var command = new Command("reproduce", "The paper check: run the research questions with seeds into one resumable store, then findings.md/findings.csv (every cell of the paper's Tables 2-7 beside ours, an interval over seeds and a verdict) and a report with figures per question. Example: robustness reproduce --data ../shared/data --out reproduce-out")
         {
-            scale, seeds, seed, rqs, arch, trainPerClass, testPerClass, maxEpochs, benchLevels, dataset, folder, outDir, threads, device, dryRun, noProgress, pValues, attacks,
+            scale, seeds, seed, rqs, arch, trainPerClass, testPerClass, maxEpochs, benchLevels, dataset, folder, outDir, threads, device, dryRun, noProgress, pValues, attacks, shard,
         };
         command.SetAction(parsed => context.Execute(parsed, () =>
         {
@@ -93,7 +94,8 @@ internal static class ReproduceCommand
 
             // Every question draws the same training and test sets (same sizes and subset seed): load them once.
             var data = StudyExecution.LoadData(context, designs[0], source);
-            PrintPlan(context.Output, designs, data, storePath, suiteLevels, paper);
+            StudyShard? part = parsed.GetValue(shard) is { } k ? StudyShard.Parse(k) : null;
+            PrintPlan(context.Output, designs, data, storePath, suiteLevels, paper, part, parsed.GetValue(threads));
             if (parsed.GetValue(dryRun))
             {
                 context.Output.WriteLine("dry run: nothing was trained or written");
@@ -110,7 +112,14 @@ internal static class ReproduceCommand
             for (int i = 0; i < designs.Count; i++)
             {
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== {StudyQuestion.For(designs[i].Question)} ({i + 1} of {designs.Count}): study {designs[i].StudyName}"));
-                StudyExecution.Run(context, services, designs[i], data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation);
+                StudyExecution.Run(context, services, designs[i], data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation, part);
+            }
+
+            if (part is not null)
+            {
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"shard {part} done in {clock.Elapsed.TotalMinutes:F1} min: {storePath}. When every shard is done: robustness study merge --store OUT/study.db --from <each shard's study.db>, then the same reproduce command with --out OUT and without --shard writes the reports and findings."));
+                return RobustnessCli.Success;
             }
 
             var rule = CliOptions.ReadPValues(parsed.GetValue(pValues));
@@ -120,7 +129,8 @@ internal static class ReproduceCommand
             double seconds = 0;
             foreach (var design in designs)
             {
-                var report = StudyReport.Write(storePath, design.Question, design.StudyName, Path.Combine(output, $"rq{(int)design.Question}"), pValues: rule);
+                var report = CliOptions.WithPValues(rule, () => StudyReport.Write(storePath, design.Question, Path.Combine(output, $"rq{(int)design.Question}"),
+                    new StudyReportOptions { Study = design.StudyName, PValues = rule }));
                 context.Output.WriteLine($"report: {report.Report}");
                 using var store = SqliteResultStore.OpenReadOnly(storePath);
                 var rows = store.Rows(design.StudyName);
@@ -172,23 +182,25 @@ internal static class ReproduceCommand
             architectures ?? [Scaled.Architecture]);
     }
 
-    private static void PrintPlan(TextWriter o, IReadOnlyList<StudyDesign> designs, StudyData data, string storePath, IReadOnlyList<double> suiteLevels, bool paper)
+    private static void PrintPlan(TextWriter o, IReadOnlyList<StudyDesign> designs, StudyData data, string storePath, IReadOnlyList<double> suiteLevels, bool paper, StudyShard? shard, int threads)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
-        o.WriteLine(string.Create(c, $"paper check ({(paper ? "paper scale" : "scaled")}): {designs.Count} research question(s), {designs[0].Seeds.Count} seed(s), architectures {string.Join(", ", designs[0].Architectures)}"));
+        string part = shard is null ? "" : $", shard {shard} (runs {shard.Index}, {shard.Index + shard.Count}, {shard.Index + (2 * shard.Count)}, ... of each question)";
+        o.WriteLine(string.Create(c, $"paper check ({(paper ? "paper scale" : "scaled")}): {designs.Count} research question(s), {designs[0].Seeds.Count} seed(s), architectures {string.Join(", ", designs[0].Architectures)}{part}"));
         o.WriteLine($"data: {data.Description}");
         double total = 0;
         using var stored = File.Exists(storePath) ? SqliteResultStore.OpenReadOnly(storePath) : null;
         foreach (var design in designs)
         {
-            var runs = design.Runs();
+            var all = design.Runs();
+            var runs = shard is null ? all : [.. all.Where((_, i) => shard.Contains(i))];
             int done = stored is null ? 0 : runs.Count(r => stored.Contains(r.Key));
-            double seconds = StudyDryRun.EstimateSeconds(design, data, suiteLevels, done);
+            double seconds = StudyDryRun.EstimateSeconds(design, data, suiteLevels, done + all.Count - runs.Count);
             total += seconds;
             o.WriteLine(string.Create(c, $"  {StudyQuestion.For(design.Question)}: {runs.Count} runs ({done} stored), about {StudyDryRun.Duration(seconds)}"));
         }
 
-        o.WriteLine(string.Create(c, $"estimated time: about {StudyDryRun.Duration(total)} on 2 CPU threads (training at the epoch cap; rates of benchmarks/README.md)"));
+        o.WriteLine(string.Create(c, $"estimated time: about {StudyDryRun.Duration(total)} (rates measured at 2 CPU threads, training at the epoch cap; benchmarks/README.md; --threads {threads} here)"));
     }
 
     private static string Preface(IReadOnlyList<StudyDesign> designs, StudyData data, int rows, double trainingMinutes, bool paper) => string.Create(CultureInfo.InvariantCulture,

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Robustness.Cli.Reports;
+using Robustness.Evaluation.Reports;
 using Robustness.Evaluation.Designs;
 
 namespace Robustness.Cli;
@@ -26,8 +26,9 @@ internal static class StudyReportCommand
         };
         report.SetAction(parsed => context.Execute(parsed, () =>
         {
-            ReportFiles files = StudyReport.Write(parsed.GetValue(store)!, (ResearchQuestion)parsed.GetValue(rq), parsed.GetValue(study), parsed.GetValue(outDir)!,
-                pValues: CliOptions.ReadPValues(parsed.GetValue(pValues)));
+            var rule = CliOptions.ReadPValues(parsed.GetValue(pValues));
+            ReportFiles files = CliOptions.WithPValues(rule, () => StudyReport.Write(parsed.GetValue(store)!, (ResearchQuestion)parsed.GetValue(rq), parsed.GetValue(outDir)!,
+                new StudyReportOptions { Study = parsed.GetValue(study), PValues = rule }));
             Print(context, files);
             return RobustnessCli.Success;
         }));
@@ -46,7 +47,7 @@ internal static class StudyReportCommand
 
         string folder = Path.GetDirectoryName(files.Report)!;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"figures: {files.Figures.Count} (PNG and SVG) in {Path.Combine(folder, StudyReport.FigureFolder)}"));
-        if (!StudyFigures.HasFonts())
+        if (!StudyReport.HasFonts())
         {
             context.Error.WriteLine("warning: no fonts found under /usr/share/fonts; figure text is missing (Debian: apt-get install fonts-dejavu-core).");
         }

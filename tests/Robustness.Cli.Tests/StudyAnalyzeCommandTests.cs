@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
+using Robustness.Evaluation.Tests.Analysis;
 
 namespace Robustness.Cli.Tests;
 
@@ -61,11 +62,8 @@ public sealed class StudyAnalyzeCommandTests
     }
 
     private static StudyRow Row(string study, ResearchQuestion question, string architecture, int i, ulong seed, double level, double fgsm, double gauss) =>
-        new(
-            string.Create(CultureInfo.InvariantCulture, $"{study}/{architecture}/p{i}/s{seed}"), study, question, architecture, $"p{i}", i, seed, 0,
-            question == ResearchQuestion.Rq1 ? level : 0, question == ResearchQuestion.Rq2 ? level : 0, null, 0, 0, 0,
-            1000, 3, "MaxEpochs", 0.1, 0.99 - (0.001 * i), 0.985 - (0.002 * i), [1.0, 2.0], [gauss, gauss], [fgsm, fgsm], gauss, fgsm,
-            1, 2, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), "{}");
+        AnalysisRows.Row(study, question, architecture, $"p{i}", i, seed, 0.99 - (0.001 * i), 0.985 - (0.002 * i), gauss, fgsm,
+            gaussianLevel: question == ResearchQuestion.Rq1 ? level : 0, fgsmLevel: question == ResearchQuestion.Rq2 ? level : 0);
 
     private List<StudyRow> Rq2Rows(string study = "rq2") =>
         [.. Enumerable.Range(0, _levels.Length).Select(i => Row(study, ResearchQuestion.Rq2, "lenet5", i, 5, _levels[i], _fgsm[i], _gauss[i]))];

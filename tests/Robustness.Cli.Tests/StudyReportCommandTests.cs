@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Robustness.Cli.Reports;
+using Robustness.Evaluation.Reports;
 using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
+using Robustness.Evaluation.Tests.Reports;
 
 namespace Robustness.Cli.Tests;
 
@@ -37,7 +38,7 @@ public sealed class StudyReportCommandTests
     {
         var question = (ResearchQuestion)q;
         string[] architectures = ["lenet5", "alexnet8"];
-        List<StudyRow> rows = [.. architectures.SelectMany(a => Rows(question, a))];
+        List<StudyRow> rows = [.. architectures.SelectMany(a => ReportRows.Rows(question, a))];
         string store = Store(rows);
         string outDir = Path.Combine(_temp, "report");
 
@@ -55,7 +56,7 @@ public sealed class StudyReportCommandTests
             {
                 foreach (var cell in architecture.MultiFactor!)
                 {
-                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Fit.N} | {StudyReport.F4(cell.Fit.R)} | {StudyReport.F4(cell.Fit.RSquared)} |"));
+                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Fit.N} | {StudyReportWriter.F4(cell.Fit.R)} | {StudyReportWriter.F4(cell.Fit.RSquared)} |"));
                     Assert.That(markdown, Does.Contain($"| {cell.Fit.FormatPValue()} |"));
                 }
             }
@@ -63,8 +64,8 @@ public sealed class StudyReportCommandTests
             {
                 foreach (var cell in architecture.SingleFactor!)
                 {
-                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Count} | {StudyReport.F4(cell.Spearman.Coefficient)} | {cell.Spearman.FormatPValue()} |"));
-                    Assert.That(markdown, Does.Contain($"| {(cell.Mean * 100).ToString("F2", CultureInfo.InvariantCulture)} | {StudyReport.S4(cell.Variance)} |"));
+                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Count} | {StudyReportWriter.F4(cell.Spearman.Coefficient)} | {cell.Spearman.FormatPValue()} |"));
+                    Assert.That(markdown, Does.Contain($"| {(cell.Mean * 100).ToString("F2", CultureInfo.InvariantCulture)} | {StudyReportWriter.S4(cell.Variance)} |"));
                 }
             }
         }
@@ -103,7 +104,7 @@ public sealed class StudyReportCommandTests
     public void Report_PrintsTheExactP_ItsMethod_AndTheSeedNote()
     {
         // Six RQ2 points, one seed: Spearman p exact (n <= 10, no ties) by default, t with --p t; never p = 0.
-        List<StudyRow> rows = Rows(ResearchQuestion.Rq2, "lenet5");
+        List<StudyRow> rows = ReportRows.Rows(ResearchQuestion.Rq2, "lenet5");
         string store = Store(rows);
         string outDir = Path.Combine(_temp, "report");
 
@@ -130,7 +131,7 @@ public sealed class StudyReportCommandTests
     [Test]
     public void Figures_HaveFonts_SoThatTextIsDrawn()
     {
-        if (!StudyFigures.HasFonts())
+        if (!StudyReport.HasFonts())
         {
             const string Reason = "no fonts under /usr/share/fonts: figure text would be missing (apt-get install fonts-dejavu-core)";
             if (Environment.GetEnvironmentVariable("CI") == "true")
@@ -141,14 +142,14 @@ public sealed class StudyReportCommandTests
             Assert.Ignore(Reason);
         }
 
-        Assert.That(StudyFigures.HasFonts(), Is.True);
+        Assert.That(StudyReport.HasFonts(), Is.True);
     }
 
     /// <summary>A report replaces the previous one as a whole: its files and figures/ together (an old figure does not survive), other files stay, nothing hidden is left.</summary>
     [Test]
     public void Report_ReplacesThePreviousReportAsAWhole_AndLeavesOtherFilesAlone()
     {
-        string store = Store(Rows(ResearchQuestion.Rq1, "lenet5"));
+        string store = Store(ReportRows.Rows(ResearchQuestion.Rq1, "lenet5"));
         string outDir = Path.Combine(_temp, "report");
         Directory.CreateDirectory(Path.Combine(outDir, "figures"));
         File.WriteAllText(Path.Combine(outDir, "figures", "from-an-older-report.png"), "old");
@@ -184,7 +185,7 @@ public sealed class StudyReportCommandTests
 
         try
         {
-            string store = Store(Rows(ResearchQuestion.Rq1, "lenet5"));
+            string store = Store(ReportRows.Rows(ResearchQuestion.Rq1, "lenet5"));
             string outDir = Path.Combine(mount, "report");
             var (exit, _, error) = CliRunner.Run("study", "report", "--rq", "1", "--store", store, "--out", outDir);
             Assert.That(exit, Is.Zero, error);
@@ -244,7 +245,7 @@ public sealed class StudyReportCommandTests
     [Test]
     public void Report_FailsWithOneLine_WhenTheQuestionHasNoRows()
     {
-        string store = Store(Rows(ResearchQuestion.Rq1, "lenet5"));
+        string store = Store(ReportRows.Rows(ResearchQuestion.Rq1, "lenet5"));
         var (exit, _, error) = CliRunner.Run("study", "report", "--rq", "3", "--store", store, "--out", Path.Combine(_temp, "o"));
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
@@ -288,97 +289,5 @@ public sealed class StudyReportCommandTests
         }
 
         return path;
-    }
-
-    /// <summary>Constructed rows of one architecture: per question its factor levels and accuracies that vary with them.</summary>
-    internal static List<StudyRow> Rows(ResearchQuestion question, string architecture)
-    {
-        double shift = architecture == "lenet5" ? 0 : 0.01;
-        var rows = new List<StudyRow>();
-        switch (question)
-        {
-            case ResearchQuestion.Rq1:
-            case ResearchQuestion.Rq2:
-                double[] fgsmA = [0.30, 0.55, 0.81, 0.88, 0.74, 0.70];
-                for (int i = 0; i < 6; i++)
-                {
-                    double level = 2 * i;
-                    string id = i == 0 ? $"rq{(int)question}-clean" : string.Create(CultureInfo.InvariantCulture, $"rq{(int)question}-{(question == ResearchQuestion.Rq1 ? "g" : "f")}{level}");
-                    rows.Add(Row(question, architecture, id, i, 0.99 - (0.002 * i) - shift, 0.98 - (0.003 * i * i / 4) - shift, 0.60 + (0.05 * i) - (0.004 * i * i), fgsmA[i] - shift,
-                        gaussian: question == ResearchQuestion.Rq1 ? level : 0, fgsm: question == ResearchQuestion.Rq2 ? level : 0));
-                }
-
-                break;
-            case ResearchQuestion.Rq3:
-                double?[] ci = [null, 0.3, 0.4, 0.5, 0.6];
-                for (int i = 0; i < ci.Length; i++)
-                {
-                    string id = ci[i] is { } c ? string.Create(CultureInfo.InvariantCulture, $"rq3-ci{c}") : "rq3-clean";
-                    rows.Add(Row(question, architecture, id, i, 0.99 - (0.01 * i * i / 3), 0.98 - (0.02 * i) - shift, 0.7 - (0.03 * i) + (0.01 * (i % 2)), 0.4 - (0.02 * i), ci: ci[i]));
-                }
-
-                break;
-            case ResearchQuestion.Rq4:
-                for (int i = 0; i < 6; i++)
-                {
-                    double ld = 0.1 * i;
-                    string id = i == 0 ? "rq4-clean" : string.Create(CultureInfo.InvariantCulture, $"rq4-ld{ld}");
-                    rows.Add(Row(question, architecture, id, i, 0.99 - (0.09 * i), 0.98 - (0.01 * i * i / 5) - shift, 0.7 - (0.02 * i) + (0.015 * (i % 2)), 0.35 + (0.01 * (i % 3)), ld: ld));
-                }
-
-                break;
-            case ResearchQuestion.Rq5:
-                double[] levels = [0, 4, 8];
-                int index = 0;
-                foreach (double g in levels)
-                {
-                    foreach (double f in levels)
-                    {
-                        string id = string.Create(CultureInfo.InvariantCulture, $"rq5-g{g}-f{f}");
-                        rows.Add(Row(question, architecture, id, index, 0.99 - (0.001 * g) - (0.002 * f) + (0.001 * (index % 2)), 0.98 - (0.002 * f) - shift + (0.001 * (index % 3)),
-                            0.6 + (0.03 * g) + (0.004 * f) + (0.002 * (index % 2)), 0.3 + (0.05 * f) + (0.003 * g) - (0.004 * (index % 3)), gaussian: g, fgsm: f));
-                        index++;
-                    }
-                }
-
-                break;
-            default:
-                double[] five = [0, 2, 4, 6, 8];
-                double[] cis = [0.2, 0.25, 0.3, 0.35, 0.4];
-                double[] lds = [0, 0.05, 0.1, 0.15, 0.2];
-                for (int i = 0; i < 25; i++)
-                {
-                    int a = i / 5;
-                    int b = i % 5;
-                    double g = five[b];
-                    double f = five[a];
-                    double c = cis[(a + b) % 5];
-                    double l = lds[((2 * a) + b) % 5];
-                    string id = string.Create(CultureInfo.InvariantCulture, $"rq6-g{g}-f{f}-ci{c}-ld{l}");
-                    rows.Add(Row(question, architecture, id, i, 0.99 - l + (0.001 * b), 0.98 - (0.1 * l) - (0.02 * c) - shift + (0.001 * a), 0.6 + (0.03 * g) - (0.1 * l) + (0.002 * (i % 3)),
-                        0.3 + (0.05 * f) - (0.1 * c) + (0.003 * (i % 4)), gaussian: g, fgsm: f, ci: c, ld: l));
-                }
-
-                break;
-        }
-
-        return rows;
-    }
-
-    private static StudyRow Row(ResearchQuestion question, string architecture, string pointId, int index, double training, double clean, double gaussianMean, double fgsmMean,
-        double gaussian = 0, double fgsm = 0, double? ci = null, double ld = 0)
-    {
-        string study = string.Create(CultureInfo.InvariantCulture, $"rq{(int)question}-test");
-        double[] levels = [1, 2, 3, 4];
-        double[] gaussianAccuracies = [.. levels.Select(l => Math.Clamp(gaussianMean + (0.1 * (2.5 - l)), 0, 1))];
-        double[] fgsmAccuracies = [.. levels.Select(l => Math.Clamp(fgsmMean + (0.15 * (2.5 - l)), 0, 1))];
-        return new StudyRow(
-            string.Create(CultureInfo.InvariantCulture, $"{study}/{architecture}/{pointId}/s7"), study, question, architecture, pointId, index, 7, 0,
-            gaussian, fgsm, ci, ld, ci ?? 0.0, ld,
-            TrainingImages: 1000, Epochs: 3, StopReason: "MaxEpochs", FinalLoss: 0.1,
-            TrainingAccuracy: training, CleanAccuracy: clean,
-            BenchmarkLevels: levels, GaussianAccuracies: gaussianAccuracies, FgsmAccuracies: fgsmAccuracies,
-            GaussianMeanAccuracy: gaussianAccuracies.Average(), FgsmMeanAccuracy: fgsmAccuracies.Average(),
-            TrainingSeconds: 1, TotalSeconds: 2, CompletedUtc: new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), TrainingReportJson: "{}");
     }
 }

@@ -1,4 +1,4 @@
-namespace Robustness.Cli.Reports;
+namespace Robustness.Evaluation.Reports;
 
 /// <summary>A series' marker shape; every series of a figure has its own (the figures never tell series apart by colour alone).</summary>
 internal enum MarkerKind

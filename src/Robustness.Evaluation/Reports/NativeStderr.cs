@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Robustness.Cli.Reports;
+namespace Robustness.Evaluation.Reports;
 
 /// <summary>
 /// Silences the process's native stderr (file descriptor 2) for the duration of one call, on Linux and macOS. Used

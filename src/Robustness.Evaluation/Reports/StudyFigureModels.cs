@@ -5,7 +5,7 @@ using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
 using Robustness.Statistics;
 
-namespace Robustness.Cli.Reports;
+namespace Robustness.Evaluation.Reports;
 
 /// <summary>
 /// The report's figures as <see cref="FigureModel"/>s, pure functions of the analysis table and the study's rows

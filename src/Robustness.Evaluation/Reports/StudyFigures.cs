@@ -4,7 +4,7 @@ using Robustness.Evaluation.Analysis;
 using ScottPlot;
 using SkiaSharp;
 
-namespace Robustness.Cli.Reports;
+namespace Robustness.Evaluation.Reports;
 
 /// <summary>
 /// Draws the report's figures with ScottPlot 5: a <see cref="FigureModel"/> (built by <see cref="StudyFigureModels"/>)

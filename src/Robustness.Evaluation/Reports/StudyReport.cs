@@ -1,42 +1,95 @@
-using Robustness.IO;
+using System.Globalization;
+using Robustness.Data;
 using Robustness.Evaluation.Analysis;
+using Robustness.Evaluation.Benchmarks;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
+using Robustness.IO;
 using Robustness.Statistics;
 
-namespace Robustness.Cli.Reports;
+namespace Robustness.Evaluation.Reports;
 
-/// <summary>What a report wrote: report.md, the CSV files and the figures (full paths).</summary>
-internal sealed record ReportFiles(string Report, IReadOnlyList<string> Csv, IReadOnlyList<ReportFigure> Figures, StudyTable Table);
+/// <summary>What a report wrote: report.md, the CSV files and the figures (full paths), and the table they show.</summary>
+/// <param name="Report">The full path of report.md.</param>
+/// <param name="Csv">The full paths of the CSV files.</param>
+/// <param name="Figures">The figures (PNG and SVG paths, captions), in the order report.md shows them.</param>
+/// <param name="Table">The analysis the report shows.</param>
+public sealed record ReportFiles(string Report, IReadOnlyList<string> Csv, IReadOnlyList<ReportFigure> Figures, StudyTable Table);
+
+/// <summary>How <see cref="StudyReport.Write(IResultStore, ResearchQuestion, string, StudyReportOptions?)"/> writes a report.</summary>
+public sealed record StudyReportOptions
+{
+    /// <summary>The study; needed only when the store holds several studies of the question.</summary>
+    public string? Study { get; init; }
+
+    /// <summary>Markdown placed after the report's title (a note on the data, say), or null.</summary>
+    public string? Preface { get; init; }
+
+    /// <summary>The p-value rule of the Spearman (and Kendall) correlations; default <see cref="PValueRule.Auto"/>.</summary>
+    public PValueRule PValues { get; init; } = PValueRule.Auto;
+
+    /// <summary>
+    /// Suite folders (<see cref="Runner.StudyRunSummary.SuiteFolders"/>) to draw a grid of sample images from: clean, and
+    /// Gaussian and FGSM at three levels each; none by default.
+    /// </summary>
+    public IReadOnlyList<string> SampleSuites { get; init; } = [];
+
+    /// <summary>The title of the sample grid.</summary>
+    public string SampleTitle { get; init; } = "Sample test images: clean, Gaussian noise and FGSM (against the clean model)";
+}
 
 /// <summary>
-/// A study's report: the table from the store (opened read-only, once), the figures (ScottPlot, the only part that needs
-/// the CLI's packages), then report.md and the CSV files by the library's <see cref="StudyReportWriter"/> (docs/reports.md).
+/// A study's report, as <c>robustness study report</c> writes it: the table from the store (read once), the figures
+/// (ScottPlot PNG and SVG), report.md and the CSV files (docs/reports.md). A notebook calls it after
+/// <see cref="Runner.StudyRunner.Run"/>
+/// and shows <see cref="ReportFiles.Figures"/>.
 /// </summary>
-internal static class StudyReport
+/// <remarks>
+/// The report is built in a hidden folder beside the output folder and published as one set (report.md, the CSV files and
+/// figures/ together): a failure (a full disk, say) leaves the previous report as it was, and a report folder never holds
+/// files of two reports. Other files in the folder are left alone. While an SVG is saved, the process's native stderr is
+/// redirected for a few milliseconds (SkiaSharp prints a harmless warning there); another thread's native stderr output in
+/// that moment is lost.
+/// </remarks>
+public static class StudyReport
 {
+    /// <summary>The figures' folder inside a report folder.</summary>
     public const string FigureFolder = StudyReportWriter.FigureFolder;
 
-    /// <summary>Writes the report of RQ <paramref name="question"/> (study <paramref name="studyName"/>, optional) from the store.</summary>
-    /// <param name="storePath">The result store.</param>
+    /// <summary>True when SkiaSharp finds at least one font; without one the figures are drawn without any text (install fonts-dejavu-core).</summary>
+    /// <returns>Whether figure text can be drawn.</returns>
+    public static bool HasFonts() => StudyFigures.HasFonts();
+
+    /// <summary>Writes the report of a research question from a store opened read-only by location.</summary>
+    /// <param name="storeLocation">An SQLite file or a postgresql:// location (<see cref="ResultStores.OpenReadOnly"/>).</param>
     /// <param name="question">The research question.</param>
-    /// <param name="studyName">The study, needed when the store holds several of the question.</param>
     /// <param name="outDir">The report folder (created when absent).</param>
-    /// <param name="preface">Markdown placed after the title (the quickstart's data note), or null.</param>
-    /// <param name="extraFigures">Draws more figures into the figure folder it is given and returns them (the quickstart's sample grid), or null.</param>
-    /// <param name="pValues">The p-value rule of the Spearman correlations (<c>--p</c>).</param>
-    /// <remarks>
-    /// The report is built in a hidden folder beside <paramref name="outDir"/> and published as one set (report.md, the CSV
-    /// files and figures/ together; <c>AtomicFile.ReplaceEntries</c>): a failure (a full disk, say) leaves the previous
-    /// report as it was, and a report folder never holds files of two reports. Other files in the folder are left alone.
-    /// </remarks>
-    public static ReportFiles Write(string storePath, ResearchQuestion question, string? studyName, string outDir, string? preface = null,
-        Func<string, IReadOnlyList<ReportFigure>>? extraFigures = null, PValueRule pValues = PValueRule.Auto)
+    /// <param name="options">Study, preface, p-value rule, sample grid; defaults when null.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="InvalidOperationException">The store holds no study of the question, or several and none was named.</exception>
+    /// <exception cref="IOException"><paramref name="outDir"/> is a file, or writing failed (the previous report stays).</exception>
+    public static ReportFiles Write(string storeLocation, ResearchQuestion question, string outDir, StudyReportOptions? options = null)
     {
-        using var results = ResultStores.OpenReadOnly(storePath);
-        var analyzer = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: pValues));
-        StudyTable table = CliOptions.WithPValues(pValues, () => analyzer.Analyze(results, question, studyName));
-        var rows = results.Rows(table.Study);
+        using var results = ResultStores.OpenReadOnly(storeLocation);
+        return Write(results, question, outDir, options);
+    }
+
+    /// <summary>Writes the report of a research question from an open store.</summary>
+    /// <param name="store">The result store.</param>
+    /// <param name="question">The research question.</param>
+    /// <param name="outDir">The report folder (created when absent).</param>
+    /// <param name="options">Study, preface, p-value rule, sample grid; defaults when null.</param>
+    /// <returns>What was written.</returns>
+    /// <exception cref="InvalidOperationException">The store holds no study of the question, or several and none was named.</exception>
+    /// <exception cref="IOException"><paramref name="outDir"/> is a file, or writing failed (the previous report stays).</exception>
+    public static ReportFiles Write(IResultStore store, ResearchQuestion question, string outDir, StudyReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
+        options ??= new StudyReportOptions();
+        var analyzer = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: options.PValues));
+        StudyTable table = analyzer.Analyze(store, question, options.Study);
+        var rows = store.Rows(table.Study);
         string folder = Path.GetFullPath(outDir);
         if (File.Exists(folder))
         {
@@ -48,12 +101,12 @@ internal static class StudyReport
         {
             string figureFolder = Path.Combine(staging, FigureFolder);
             var figures = StudyFigureModels.For(table, rows).Select(f => StudyFigures.Render(f, figureFolder, FigureFolder)).ToList();
-            if (extraFigures is not null)
+            if (options.SampleSuites.Count > 0 && SampleGrid(options.SampleSuites, figureFolder, options.SampleTitle) is { } grid)
             {
-                figures.AddRange(extraFigures(figureFolder));
+                figures.Add(grid);
             }
 
-            var written = StudyReportWriter.Write(results, table, staging, figures, preface);
+            var written = StudyReportWriter.Write(store, table, staging, figures, options.Preface);
             AtomicFile.ReplaceEntries(staging, folder, [.. written.Select(Path.GetFileName).OfType<string>(), FigureFolder]);
             return new ReportFiles(Path.Combine(folder, "report.md"), [.. written.Skip(1).Select(w => Path.Combine(folder, Path.GetFileName(w)))], figures, table);
         }
@@ -68,9 +121,34 @@ internal static class StudyReport
         }
     }
 
-    /// <summary>r, R and other coefficients as the report prints them.</summary>
-    internal static string F4(double v) => StudyReportWriter.F4(v);
+    /// <summary>The grid of sample images from suite folders: clean, then Gaussian and FGSM at a quarter, half and all of their levels.</summary>
+    private static ReportFigure? SampleGrid(IReadOnlyList<string> suiteFolders, string figureFolder, string title)
+    {
+        var suites = suiteFolders
+            .Select(f => BenchmarkSuite.Load(f))
+            .GroupBy(s => s.Kind)
+            .ToDictionary(g => g.Key, g => g.First());
+        if (!suites.TryGetValue(BenchmarkKind.Clean, out var clean))
+        {
+            return null;
+        }
 
-    /// <summary>F and variances as the report prints them.</summary>
-    internal static string S4(double v) => StudyReportWriter.S4(v);
+        var rows = new List<(string Label, ImageSet Images)> { ("clean", clean.LevelSets[0].Images) };
+        foreach (var (kind, label) in new[] { (BenchmarkKind.Gaussian, "Gaussian"), (BenchmarkKind.Fgsm, "FGSM") })
+        {
+            if (!suites.TryGetValue(kind, out var suite) || suite.LevelSets.Count == 0)
+            {
+                continue;
+            }
+
+            int n = suite.LevelSets.Count;
+            foreach (int i in new[] { (n - 1) / 4, (n - 1) / 2, n - 1 }.Distinct())
+            {
+                var set = suite.LevelSets[i];
+                rows.Add((string.Create(CultureInfo.InvariantCulture, $"{label} l2={set.Level:G}"), set.Images));
+            }
+        }
+
+        return StudyFigures.SampleGrid(rows, 10, title, figureFolder, FigureFolder, "samples");
+    }
 }

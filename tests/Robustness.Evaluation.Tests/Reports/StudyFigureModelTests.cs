@@ -1,11 +1,11 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Robustness.Cli.Reports;
 using Robustness.Evaluation.Analysis;
 using Robustness.Evaluation.Designs;
+using Robustness.Evaluation.Reports;
 using Robustness.Evaluation.Results;
 
-namespace Robustness.Cli.Tests;
+namespace Robustness.Evaluation.Tests.Reports;
 
 /// <summary>
 /// The report's figures, checked from their <see cref="FigureModel"/> (not from pixels): captions, display names,
@@ -20,7 +20,7 @@ public sealed class StudyFigureModelTests
     private string _temp = "";
 
     [SetUp]
-    public void SetUp() => _temp = Directory.CreateTempSubdirectory("robustness-cli-figures-").FullName;
+    public void SetUp() => _temp = Directory.CreateTempSubdirectory("robustness-figures-").FullName;
 
     [TearDown]
     public void TearDown()
@@ -284,7 +284,7 @@ public sealed class StudyFigureModelTests
         string store = Store(rows);
         string outDir = Path.Combine(_temp, "report");
 
-        var files = StudyReport.Write(store, ResearchQuestion.Rq2, null, outDir);
+        var files = StudyReport.Write(store, ResearchQuestion.Rq2, outDir);
 
         string markdown = File.ReadAllText(files.Report);
         Assert.That(files.Figures, Is.Not.Empty);
@@ -297,7 +297,7 @@ public sealed class StudyFigureModelTests
     }
 
     /// <summary>
-    /// The constructed rows of <see cref="StudyReportCommandTests.Rows"/> for LeNet-5 and AlexNet-8, each repeated over
+    /// The constructed rows of <see cref="ReportRows.Rows"/> for LeNet-5 and AlexNet-8, each repeated over
     /// seeds with a small spread; with <paramref name="attacks"/> also five attack columns (white-box FGSM, PGD,
     /// minimal-l2, transfer FGSM and PGD) below MNIST-A.
     /// </summary>
@@ -306,7 +306,7 @@ public sealed class StudyFigureModelTests
         var rows = new List<StudyRow>();
         foreach (string architecture in new[] { "lenet5", "alexnet8" })
         {
-            foreach (var row in StudyReportCommandTests.Rows(question, architecture))
+            foreach (var row in ReportRows.Rows(question, architecture))
             {
                 for (int s = 0; s < seeds; s++)
                 {
@@ -347,5 +347,15 @@ public sealed class StudyFigureModelTests
         return (table, store.Rows(table.Study));
     }
 
-    private string Store(IEnumerable<StudyRow> rows) => StudyReportCommandTests.WriteStore(Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".db"), rows);
+    private string Store(IEnumerable<StudyRow> rows)
+    {
+        string path = Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".db");
+        using var store = SqliteResultStore.Open(path);
+        foreach (var row in rows)
+        {
+            Assert.That(store.Add(row), Is.True);
+        }
+
+        return path;
+    }
 }
