@@ -197,7 +197,7 @@ internal static class DataCommands
             using var services = CliServices.Create(context);
             IDatasetSource source = services.GetRequiredService<IDatasetCatalog>().GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
             string which = parsed.GetValue(split)!;
-            DatasetSplit[] splits = which == "both" ? [DatasetSplit.Train, DatasetSplit.Test] : [DatasetSplits.Parse(which)];
+            DatasetSplit[] splits = which == "both" ? [DatasetSplit.Train, DatasetSplit.Test] : [Enum.Parse<DatasetSplit>(which, ignoreCase: true)];
             return Info(context, source, splits, explicitSplit: which != "both");
         }));
         return info;

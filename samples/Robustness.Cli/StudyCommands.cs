@@ -201,7 +201,7 @@ internal static class StudyCommands
             {
                 var stored = studies.FirstOrDefault(s => s.Name == studyName);
                 var own = rows.Where(r => r.Study == studyName).ToList();
-                StudyDesign? design = stored is null ? null : StudyDesignJson.Deserialize(stored.DesignJson);
+                StudyDesign? design = stored is null ? null : stored.ReadDesign();
                 string planned = stored is null ? "design not stored" : string.Create(CultureInfo.InvariantCulture, $"{own.Count}/{stored.PlannedRuns} runs finished");
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{studyName} (RQ{(stored?.Question ?? (int)own[0].Question)}): {planned}{(stored is not null && own.Count == stored.PlannedRuns ? ", complete" : "")}"));
                 var architectures = (design?.Architectures ?? []).Union(own.Select(r => r.Architecture)).ToList();

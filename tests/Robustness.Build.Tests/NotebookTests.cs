@@ -72,6 +72,9 @@ public sealed class NotebookTests
                 Assert.That(all, Does.Contain("data:image/png;base64").Or.Contain("image/png"), "the figure is shown inline");
                 Assert.That(all, Does.Contain("exact p = "), "p-values are printed with their method");
                 Assert.That(all, Does.Not.Contain("p = 0.000").And.Not.Contain("p = 0 "), "never p = 0");
+                string code = string.Join('\n', cells.SelectMany(c => c.GetProperty("source").EnumerateArray()).Select(l => l.GetString()));
+                Assert.That(code, Does.Not.Contain("ScottPlot").And.Contain("StudyReport.Write("), "the report and its figures come from the library alone");
+                Assert.That(all, Does.Contain("report.md"), "the report's path is printed");
                 Assert.That(all, Does.Contain("loaded the compatible copy").Or.Contain("provides GLIBCXX_3.4.32").Or.Contain("already patched").Or.Contain("not Linux"),
                     "the first cell reports what the runtime loader did");
             }

@@ -56,7 +56,7 @@ public sealed class StudyReportCommandTests
             {
                 foreach (var cell in architecture.MultiFactor!)
                 {
-                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Fit.N} | {StudyReportWriter.F4(cell.Fit.R)} | {StudyReportWriter.F4(cell.Fit.RSquared)} |"));
+                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Fit.N} | {F4(cell.Fit.R)} | {F4(cell.Fit.RSquared)} |"));
                     Assert.That(markdown, Does.Contain($"| {cell.Fit.FormatPValue()} |"));
                 }
             }
@@ -64,8 +64,8 @@ public sealed class StudyReportCommandTests
             {
                 foreach (var cell in architecture.SingleFactor!)
                 {
-                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Count} | {StudyReportWriter.F4(cell.Spearman.Coefficient)} | {cell.Spearman.FormatPValue()} |"));
-                    Assert.That(markdown, Does.Contain($"| {(cell.Mean * 100).ToString("F2", CultureInfo.InvariantCulture)} | {StudyReportWriter.S4(cell.Variance)} |"));
+                    Assert.That(markdown, Does.Contain($"| {AccuracyMeasures.Name(cell.Measure)} | {cell.Count} | {F4(cell.Spearman.Coefficient)} | {cell.Spearman.FormatPValue()} |"));
+                    Assert.That(markdown, Does.Contain($"| {(cell.Mean * 100).ToString("F2", CultureInfo.InvariantCulture)} | {S4(cell.Variance)} |"));
                 }
             }
         }
@@ -290,4 +290,10 @@ public sealed class StudyReportCommandTests
 
         return path;
     }
+
+    /// <summary>r, R and the like as the report prints them (4 decimals).</summary>
+    private static string F4(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+
+    /// <summary>Variances as the report prints them (4 significant digits).</summary>
+    private static string S4(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 }

@@ -2,7 +2,7 @@ namespace Robustness.Data;
 
 /// <summary>The content of an IDX file: its header and its elements in row-major order.</summary>
 /// <typeparam name="T"><see cref="byte"/> for unsigned-byte files, <see cref="float"/> for float32 files.</typeparam>
-public sealed class IdxData<T>
+internal sealed class IdxData<T>
     where T : unmanaged
 {
     internal IdxData(IdxHeader header, T[] array)

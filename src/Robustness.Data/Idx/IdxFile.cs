@@ -18,7 +18,7 @@ namespace Robustness.Data;
 /// Every problem with a file is an <see cref="InvalidDataException"/> whose message starts with the
 /// file's path and says what was expected and what was found, so that it stands alone as an error line.
 /// </remarks>
-public static class IdxFile
+internal static class IdxFile
 {
     internal const int BufferSize = 1 << 16;
 

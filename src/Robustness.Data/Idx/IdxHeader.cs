@@ -5,7 +5,7 @@ namespace Robustness.Data;
 /// <summary>The header of an IDX file: its element type and its dimensions (outermost first).</summary>
 /// <param name="ElementType">The type of every element of the data.</param>
 /// <param name="Dimensions">The sizes of the dimensions, outermost first (for images: count, rows, columns).</param>
-public sealed record IdxHeader(IdxElementType ElementType, IReadOnlyList<int> Dimensions)
+internal sealed record IdxHeader(IdxElementType ElementType, IReadOnlyList<int> Dimensions)
 {
     /// <summary>The number of dimensions (the fourth byte of the magic number).</summary>
     public int Rank => Dimensions.Count;

@@ -39,7 +39,7 @@ public interface IDatasetCatalog
 }
 
 /// <summary>The default <see cref="IDatasetCatalog"/>: locates folders with a <see cref="DatasetLocator"/>.</summary>
-public sealed class DatasetCatalog : IDatasetCatalog
+internal sealed class DatasetCatalog : IDatasetCatalog
 {
     private readonly DataOptions _options;
     private readonly DatasetLocator _locator;

@@ -11,7 +11,7 @@ public enum DatasetSplit
 }
 
 /// <summary>Names and parsing of <see cref="DatasetSplit"/>.</summary>
-public static class DatasetSplits
+internal static class DatasetSplits
 {
     /// <summary>Both splits, train first.</summary>
     public static IReadOnlyList<DatasetSplit> All { get; } = [DatasetSplit.Train, DatasetSplit.Test];

@@ -4,7 +4,7 @@ namespace Robustness.Data.Sources;
 /// A dataset read from IDX files in one folder (MNIST and Fashion-MNIST). Availability is re-checked on every call,
 /// so files added after construction are seen.
 /// </summary>
-public sealed class FolderDatasetSource : IDatasetSource
+internal sealed class FolderDatasetSource : IDatasetSource
 {
     private readonly DatasetLocation _location;
 

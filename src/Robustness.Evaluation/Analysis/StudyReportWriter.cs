@@ -23,7 +23,7 @@ public sealed record ReportFigure(string Title, string Png, string Svg, string? 
 /// beside its target and renamed over it, so a crash never leaves a half-written file. Drawing the figures is the
 /// caller's (the CLI uses ScottPlot); the writer links the ones it is given.
 /// </summary>
-public static class StudyReportWriter
+internal static class StudyReportWriter
 {
     /// <summary>The figures' folder inside a report folder.</summary>
     public const string FigureFolder = "figures";

@@ -11,7 +11,7 @@ namespace Robustness.Evaluation.Benchmarks;
 /// Suite folders appear atomically, so a crash never leaves a half-written suite under its key.
 /// Thread-safe within a process (one lock).
 /// </summary>
-public sealed class SuiteCache
+internal sealed class SuiteCache
 {
     private readonly Lock _lock = new();
     private int _builds;

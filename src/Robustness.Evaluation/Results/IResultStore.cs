@@ -53,8 +53,14 @@ public interface IResultStore : IDisposable
 /// <summary>A study as recorded in the store when a run starts.</summary>
 /// <param name="Name">The study's name (<see cref="Designs.StudyDesign.StudyName"/>).</param>
 /// <param name="Question">The research question (1-6).</param>
-/// <param name="DesignJson">The design as JSON (<see cref="Runner.StudyDesignJson"/>).</param>
+/// <param name="DesignJson">The design as JSON (read it with <see cref="ReadDesign"/>).</param>
 /// <param name="PlannedRuns">How many runs (architecture x point x seed) the design has.</param>
 /// <param name="DataJson">The data the study runs on (names, fingerprints and counts of the train and test sets), as JSON.</param>
 /// <param name="CreatedUtc">When the study was first recorded.</param>
-public sealed record StoredStudy(string Name, int Question, string DesignJson, int PlannedRuns, string DataJson, DateTimeOffset CreatedUtc);
+public sealed record StoredStudy(string Name, int Question, string DesignJson, int PlannedRuns, string DataJson, DateTimeOffset CreatedUtc)
+{
+    /// <summary>The design the study was recorded with, read from <see cref="DesignJson"/>.</summary>
+    /// <returns>The design.</returns>
+    /// <exception cref="System.Text.Json.JsonException">The stored JSON is not a design.</exception>
+    public Designs.StudyDesign ReadDesign() => Runner.StudyDesignJson.Deserialize(DesignJson);
+}

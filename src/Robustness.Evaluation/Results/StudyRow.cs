@@ -112,7 +112,7 @@ public sealed record StudyRow(
     /// <param name="totalSeconds">The run's wall time.</param>
     /// <param name="completedUtc">When it finished.</param>
     /// <returns>The row.</returns>
-    public static StudyRow FromParts(DesignRun run, Training.TrainingSetReport set, int trainingImages, int classCount, Robustness.Models.TrainingReport training,
+    internal static StudyRow FromParts(DesignRun run, Training.TrainingSetReport set, int trainingImages, int classCount, Robustness.Models.TrainingReport training,
         string trainingReportJson, Benchmarks.BenchmarkResult clean, Benchmarks.BenchmarkResult gaussian, Benchmarks.BenchmarkResult fgsm,
         IReadOnlyList<AttackScore> attacks, double totalSeconds, DateTimeOffset completedUtc)
     {

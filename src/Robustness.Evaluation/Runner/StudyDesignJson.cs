@@ -5,7 +5,7 @@ using Robustness.Evaluation.Designs;
 namespace Robustness.Evaluation.Runner;
 
 /// <summary>A study design as JSON (camelCase, enums as names), as the result store records it.</summary>
-public static class StudyDesignJson
+internal static class StudyDesignJson
 {
     private static readonly JsonSerializerOptions _options = new(JsonSerializerDefaults.Web)
     {

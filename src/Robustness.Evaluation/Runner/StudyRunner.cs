@@ -59,7 +59,7 @@ public sealed partial class StudyRunner
     /// <param name="fgsm">The FGSM settings of the training images.</param>
     /// <param name="evaluation">Default suite levels, seed and white-box setting.</param>
     /// <param name="logger">The log.</param>
-    public StudyRunner(IModelFactory factory, ModelTrainer trainer, BenchmarkBuilder builder, ITrainingSetFactory sets, PerturbationOptions perturbation,
+    internal StudyRunner(IModelFactory factory, ModelTrainer trainer, BenchmarkBuilder builder, ITrainingSetFactory sets, PerturbationOptions perturbation,
         IL2LevelSolver solver, FgsmOptions fgsm, EvaluationOptions evaluation, ILogger<StudyRunner> logger)
     {
         ArgumentNullException.ThrowIfNull(factory);

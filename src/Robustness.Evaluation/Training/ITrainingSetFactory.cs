@@ -5,7 +5,7 @@ using Robustness.Perturbations;
 namespace Robustness.Evaluation.Training;
 
 /// <summary>Builds the training set of a design point from the clean training set (see docs/evaluation.md, "Training sets").</summary>
-public interface ITrainingSetFactory
+internal interface ITrainingSetFactory
 {
     /// <summary>Builds the training set of <paramref name="point"/>.</summary>
     /// <param name="clean">The clean training set (its labels are the truth).</param>

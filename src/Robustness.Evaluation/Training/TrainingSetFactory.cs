@@ -27,7 +27,7 @@ namespace Robustness.Evaluation.Training;
 /// or no images left; what could not be filled is reported as a shortfall, never hidden.
 /// </para>
 /// </remarks>
-public sealed class TrainingSetFactory : ITrainingSetFactory
+internal sealed class TrainingSetFactory : ITrainingSetFactory
 {
     private const ulong GaussianStream = 1;
     private const ulong FgsmStream = 2;

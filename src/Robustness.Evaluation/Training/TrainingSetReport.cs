@@ -19,7 +19,7 @@ namespace Robustness.Evaluation.Training;
 /// <param name="FailedAttempts">Picks that could not be perturbed to the level (unreachable, zero direction), each replaced when the class had images left.</param>
 /// <param name="Replacements">Added images that were not among the first picks (they replace failed picks).</param>
 /// <param name="MaxAbsoluteError">The largest |distance - level| over the added images.</param>
-public sealed record AddedImages(
+internal sealed record AddedImages(
     string Kind,
     string Generator,
     double Level,
@@ -58,7 +58,7 @@ public sealed record AddedImages(
 /// <param name="TrueClassCounts">Images per true class in the training set.</param>
 /// <param name="Count">Images in the training set.</param>
 /// <param name="MaxAbsoluteError">The largest |distance - level| over all added images (0 when none).</param>
-public sealed record TrainingSetReport(
+internal sealed record TrainingSetReport(
     string PointId,
     ulong Seed,
     string SetName,
@@ -87,4 +87,4 @@ public sealed record TrainingSetReport(
 /// <param name="Images">The training set: the base set (clean, or cut and relabelled), then the added blocks.</param>
 /// <param name="TrueLabels">The true label of every image (the clean set's labels; an added copy's true label is its source's).</param>
 /// <param name="Report">What was done.</param>
-public sealed record TrainingSetResult(ImageSet Images, IReadOnlyList<int> TrueLabels, TrainingSetReport Report);
+internal sealed record TrainingSetResult(ImageSet Images, IReadOnlyList<int> TrueLabels, TrainingSetReport Report);
