@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Robustness.Evaluation.Results;
 
+using Robustness.Tests.Shared;
+
 namespace Robustness.Cli.Tests;
 
 public sealed class StudyCommandTests
@@ -71,7 +73,7 @@ public sealed class StudyCommandTests
     [Test]
     public void StudyRun_KilledInTheMiddleOfARun_ResumesToTheTableOfAnUninterruptedRun()
     {
-        using var temp = new TempDir();
+        using var temp = new TempFolder("robustness-study-");
         var clock = Stopwatch.StartNew();
 
         // Uninterrupted.
@@ -127,7 +129,7 @@ public sealed class StudyCommandTests
     [Test]
     public void StudyStatus_Fails_WhenTheStoreIsAbsent()
     {
-        using var temp = new TempDir();
+        using var temp = new TempFolder("robustness-study-");
         string path = temp.Combine("none.db");
         var (exit, _, error) = CliRunner.Run("study", "status", "--store", path);
         Assert.That(exit, Is.EqualTo(RobustnessCli.Failure));
@@ -138,20 +140,9 @@ public sealed class StudyCommandTests
     [Test]
     public void StudyRun_IsAUsageError_OnAnInvalidQuestion()
     {
-        using var temp = new TempDir();
+        using var temp = new TempFolder("robustness-study-");
         var (exit, _, error) = CliRunner.Run("study", "run", "--rq", "7", "--store", temp.Combine("s.db"));
         Assert.That(exit, Is.EqualTo(RobustnessCli.UsageError));
         Assert.That(error, Does.Contain("--rq must be 1 to 6, got 7."));
-    }
-
-    private sealed class TempDir : IDisposable
-    {
-        public TempDir() => Path = Directory.CreateTempSubdirectory("robustness-study-").FullName;
-
-        public string Path { get; }
-
-        public string Combine(string name) => System.IO.Path.Combine(Path, name);
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -20,7 +20,7 @@ public sealed class IdxFileTests
     public void UnsignedBytes_RoundTrip_WhateverTheFileName(bool gzip, string name)
     {
         var data = Enumerable.Range(0, 3 * 4 * 5).Select(i => (byte)((i * 37) % 256)).ToArray();
-        string path = _temp.File(name);
+        string path = _temp.Combine(name);
 
         IdxFile.Write(path, data, [3, 4, 5], gzip);
         var read = IdxFile.ReadUnsignedBytes(path, expectedRank: 3);
@@ -40,7 +40,7 @@ public sealed class IdxFileTests
     public void Float32_RoundTrip_BitExact(bool gzip, string name)
     {
         float[] data = [0f, 1f, -0f, 0.1f, 1e-30f, float.Epsilon, 3.4028235e38f, float.NaN, float.NegativeInfinity, 0.5f, 1f / 3f, 123.456f];
-        string path = _temp.File(name);
+        string path = _temp.Combine(name);
 
         IdxFile.Write(path, data, [2, 6], gzip);
         var read = IdxFile.ReadFloat32(path);
@@ -110,7 +110,7 @@ public sealed class IdxFileTests
     public void Gzip_OfSeveralFloat32Members_ReadsBitExact()
     {
         float[] values = [.. Enumerable.Range(0, 300).Select(i => i / 7f)];
-        string one = _temp.File("one.gz");
+        string one = _temp.Combine("one.gz");
         IdxFile.Write(one, values, [3, 10, 10], gzip: true);
         string several = _temp.Write("several.gz", GzipMembers(TestBytes.Gunzip(File.ReadAllBytes(one)), 7, 500));
 
@@ -196,7 +196,7 @@ public sealed class IdxFileTests
     [Test]
     public void Float32_IsWrittenBigEndian()
     {
-        string path = _temp.File("one.idx");
+        string path = _temp.Combine("one.idx");
 
         IdxFile.Write(path, [1.0f], [1]);
 
@@ -207,7 +207,7 @@ public sealed class IdxFileTests
     [Test]
     public void Write_ReplacesExistingFile_AndLeavesNoTemporaryFile()
     {
-        string path = _temp.File("labels.idx");
+        string path = _temp.Combine("labels.idx");
         File.WriteAllText(path, "old content that is not IDX");
 
         IdxFile.Write(path, [1, 2, 3], [3]);
@@ -220,9 +220,9 @@ public sealed class IdxFileTests
     [Test]
     public void Write_RemovesTheTemporariesOfAnInterruptedWriteOfTheSameFile_Only()
     {
-        string path = _temp.File("labels.idx");
-        string leftover = _temp.File($".labels.idx.{new string('0', 32)}.tmp");
-        string other = _temp.File($".images.idx.{new string('0', 32)}.tmp");
+        string path = _temp.Combine("labels.idx");
+        string leftover = _temp.Combine($".labels.idx.{new string('0', 32)}.tmp");
+        string other = _temp.Combine($".images.idx.{new string('0', 32)}.tmp");
         File.WriteAllText(leftover, "half");
         File.WriteAllText(other, "half");
 
@@ -234,7 +234,7 @@ public sealed class IdxFileTests
     [Test]
     public void Write_Throws_WhenDataDoesNotMatchDimensions()
     {
-        var ex = Assert.Throws<ArgumentException>(() => IdxFile.Write(_temp.File("x.idx"), new byte[5], [2, 3]));
+        var ex = Assert.Throws<ArgumentException>(() => IdxFile.Write(_temp.Combine("x.idx"), new byte[5], [2, 3]));
         Assert.That(ex.Message, Does.Contain("2 x 3").And.Contain("6").And.Contain("5"));
         Assert.That(Directory.GetFiles(_temp.Path), Is.Empty);
     }
@@ -253,7 +253,7 @@ public sealed class IdxFileTests
     [Test]
     public void Reader_Throws_WhenElementTypeIsUnsupported()
     {
-        string path = _temp.Write("ints.idx", TempFolder.Concat(TempFolder.Header(0x0C, 2), new byte[8]));
+        string path = _temp.Write("ints.idx", IdxBytes.Concat(IdxBytes.Header(0x0C, 2), new byte[8]));
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadHeader(path));
 
@@ -264,7 +264,7 @@ public sealed class IdxFileTests
     [Test]
     public void Reader_Throws_WhenRankIsWrong()
     {
-        string path = _temp.Write("labels-as-images.idx", TempFolder.Concat(TempFolder.Header(0x08, 4), [1, 2, 3, 4]));
+        string path = _temp.Write("labels-as-images.idx", IdxBytes.Concat(IdxBytes.Header(0x08, 4), [1, 2, 3, 4]));
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path, expectedRank: 3));
 
@@ -274,7 +274,7 @@ public sealed class IdxFileTests
     [Test]
     public void Reader_Throws_WhenElementTypeIsNotTheExpectedOne()
     {
-        string path = _temp.File("floats.idx");
+        string path = _temp.Combine("floats.idx");
         IdxFile.Write(path, [0.5f], [1]);
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
@@ -286,7 +286,7 @@ public sealed class IdxFileTests
     [TestCase(-5)]
     public void Reader_Throws_WhenDimensionIsNotPositive(int dimension)
     {
-        string path = _temp.Write("zero.idx", TempFolder.Header(0x08, 3, dimension, 2));
+        string path = _temp.Write("zero.idx", IdxBytes.Header(0x08, 3, dimension, 2));
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
 
@@ -297,7 +297,7 @@ public sealed class IdxFileTests
     [TestCase(true)]
     public void Reader_Throws_WhenDataIsShorterThanHeaderPromises(bool gzip)
     {
-        string path = _temp.Write("t10k-images-idx3-ubyte", TempFolder.Concat(TempFolder.Header(0x08, 10000, 28, 28), new byte[3000]), gzip);
+        string path = _temp.Write("t10k-images-idx3-ubyte", IdxBytes.Concat(IdxBytes.Header(0x08, 10000, 28, 28), new byte[3000]), gzip);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
 
@@ -318,7 +318,7 @@ public sealed class IdxFileTests
     {
         var data = new byte[3000];
         new Random(5).NextBytes(data);
-        string path = _temp.Write("short.gz", TempFolder.Concat(TempFolder.Header(0x08, 100, 10, 10), data), gzip: true);
+        string path = _temp.Write("short.gz", IdxBytes.Concat(IdxBytes.Header(0x08, 100, 10, 10), data), gzip: true);
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
 
@@ -328,7 +328,7 @@ public sealed class IdxFileTests
     [Test]
     public void Reader_Throws_WhenFloatDataIsShort()
     {
-        string path = _temp.Write("f.idx", TempFolder.Concat(TempFolder.Header(0x0D, 2, 3), new byte[10]));
+        string path = _temp.Write("f.idx", IdxBytes.Concat(IdxBytes.Header(0x0D, 2, 3), new byte[10]));
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadFloat32(path));
 
@@ -338,7 +338,7 @@ public sealed class IdxFileTests
     [Test]
     public void Reader_Throws_WhenHeaderIsCut()
     {
-        string path = _temp.Write("cut.idx", TempFolder.Header(0x08, 10000, 28, 28)[..9]);
+        string path = _temp.Write("cut.idx", IdxBytes.Header(0x08, 10000, 28, 28)[..9]);
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadHeader(path));
 
@@ -349,7 +349,7 @@ public sealed class IdxFileTests
     [TestCase(true)]
     public void Reader_Throws_WhenTrailingBytesFollowTheData(bool gzip)
     {
-        string path = _temp.Write("long.idx", TempFolder.Concat(TempFolder.Header(0x08, 2, 2), [1, 2, 3, 4, 5, 6, 7]), gzip);
+        string path = _temp.Write("long.idx", IdxBytes.Concat(IdxBytes.Header(0x08, 2, 2), [1, 2, 3, 4, 5, 6, 7]), gzip);
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadUnsignedBytes(path));
 
@@ -391,7 +391,7 @@ public sealed class IdxFileTests
     [Test]
     public void Reader_ReportsShortData_WhenGzipIsTruncated()
     {
-        string full = _temp.Write("full.gz", TempFolder.Concat(TempFolder.Header(0x08, 100, 28, 28), Enumerable.Range(0, 78400).Select(i => (byte)(i * 31 % 251)).ToArray()), gzip: true);
+        string full = _temp.Write("full.gz", IdxBytes.Concat(IdxBytes.Header(0x08, 100, 28, 28), Enumerable.Range(0, 78400).Select(i => (byte)(i * 31 % 251)).ToArray()), gzip: true);
         var bytes = File.ReadAllBytes(full);
         string path = _temp.Write("cut.gz", bytes[..(bytes.Length / 2)]);
 
@@ -409,7 +409,7 @@ public sealed class IdxFileTests
         var random = new Random(5);
         var data = new byte[dataBytes];
         random.NextBytes(data);
-        string path = _temp.Write("lying.gz", TempFolder.Concat(TempFolder.Header(0x08, 100, 10, 10), data), gzip: true);
+        string path = _temp.Write("lying.gz", IdxBytes.Concat(IdxBytes.Header(0x08, 100, 10, 10), data), gzip: true);
         byte[] bytes = File.ReadAllBytes(path);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), 16 + 10_000);
         File.WriteAllBytes(path, bytes);
@@ -423,7 +423,7 @@ public sealed class IdxFileTests
     public void Reader_RefusesAHeaderPromisingMoreThanOneArray_BeforeAllocating()
     {
         // The hostile case: 10000 x 460 x 460 float32 = 8.5 GB declared by a 20-byte file (it once ended in an OverflowException).
-        string path = _temp.Write("huge.idx", TempFolder.Concat(TempFolder.Header(0x0D, 10000, 460, 460), new byte[4]));
+        string path = _temp.Write("huge.idx", IdxBytes.Concat(IdxBytes.Header(0x0D, 10000, 460, 460), new byte[4]));
         long before = GC.GetAllocatedBytesForCurrentThread();
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.ReadFloat32(path));
@@ -438,7 +438,7 @@ public sealed class IdxFileTests
         // 2 G labels declared, the trailer patched to agree, in a file of 200 KB (the decompressor meets the trailer only at the end).
         var data = new byte[200_000];
         new Random(3).NextBytes(data);
-        string path = _temp.Write("labels.gz", TempFolder.Concat(TempFolder.Header(0x08, 2_000_000_000), data), gzip: true);
+        string path = _temp.Write("labels.gz", IdxBytes.Concat(IdxBytes.Header(0x08, 2_000_000_000), data), gzip: true);
         byte[] bytes = File.ReadAllBytes(path);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), 8 + 2_000_000_000);
         File.WriteAllBytes(path, bytes);
@@ -453,7 +453,7 @@ public sealed class IdxFileTests
     [Test]
     public void Reader_RefusesAFolderAnEmptyFileAndAFifo_WithoutBlocking()
     {
-        string folder = _temp.File("a-folder");
+        string folder = _temp.Combine("a-folder");
         Directory.CreateDirectory(folder);
         Assert.That(() => IdxFile.ReadHeader(folder), Throws.TypeOf<InvalidDataException>().With.Message.EqualTo(folder + ": expected an IDX file, found a folder."));
         string empty = _temp.Write("empty.idx", []);
@@ -463,7 +463,7 @@ public sealed class IdxFileTests
             return;
         }
 
-        string fifo = _temp.File("images.fifo");
+        string fifo = _temp.Combine("images.fifo");
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
         {
             mkfifo.WaitForExit();
@@ -478,7 +478,7 @@ public sealed class IdxFileTests
     [Test]
     public void LoadImageSet_Throws_WhenLabelCountDiffersFromImageCount()
     {
-        string images = _temp.File("images.idx");
+        string images = _temp.Combine("images.idx");
         IdxFile.Write(images, new byte[3 * 2 * 2], [3, 2, 2]);
         string labels = WriteLabels(4);
 
@@ -492,9 +492,9 @@ public sealed class IdxFileTests
     {
         var raw = new byte[400];
         raw[345] = 12;
-        string labels = _temp.File("labels.idx.gz");
+        string labels = _temp.Combine("labels.idx.gz");
         IdxFile.Write(labels, raw, [400], gzip: true);
-        string images = _temp.File("images.idx");
+        string images = _temp.Combine("images.idx");
         IdxFile.Write(images, new byte[400], [400, 1, 1]);
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxDataset.LoadImageSet(images, labels, "x"));
@@ -505,7 +505,7 @@ public sealed class IdxFileTests
     [Test]
     public void LoadImageSet_Throws_WhenFloatPixelIsOutsideUnitInterval()
     {
-        string images = _temp.File("images.idx");
+        string images = _temp.Combine("images.idx");
         IdxFile.Write(images, [0f, 0.5f, 1f, 1.5f, 0f, 0f, 0f, 0f], [2, 2, 2]);
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxDataset.LoadImageSet(images, WriteLabels(2), "x"));
@@ -524,7 +524,7 @@ public sealed class IdxFileTests
         {
             foreach (bool gzip in new[] { false, true })
             {
-                string images = _temp.File($"i-{type}-{gzip}"), labels = _temp.File($"l-{type}-{gzip}");
+                string images = _temp.Combine($"i-{type}-{gzip}"), labels = _temp.Combine($"l-{type}-{gzip}");
                 IdxDataset.SaveImageSet(sub, images, labels, type, gzip);
                 var back = IdxDataset.LoadImageSet(images, labels, "back", classCount: 3);
 
@@ -544,7 +544,7 @@ public sealed class IdxFileTests
     {
         var set = ImageSet.Create("noisy", [0f, 0.5f, 1f, 0.25f], [0], 2, 2, 10);
 
-        var ex = Assert.Throws<ArgumentException>(() => IdxDataset.SaveImageSet(set, _temp.File("i"), _temp.File("l"), IdxElementType.UnsignedByte, false));
+        var ex = Assert.Throws<ArgumentException>(() => IdxDataset.SaveImageSet(set, _temp.Combine("i"), _temp.Combine("l"), IdxElementType.UnsignedByte, false));
 
         Assert.That(ex.Message, Does.Contain("pixel 1").And.Contain("0.5").And.Contain("Float32"));
         Assert.That(Directory.GetFiles(_temp.Path), Is.Empty);
@@ -580,7 +580,7 @@ public sealed class IdxFileTests
         {
             string source = Path.Combine(folder, name + ".gz");
             var read = IdxFile.ReadUnsignedBytes(source);
-            string copy = _temp.File(name);
+            string copy = _temp.Combine(name);
             IdxFile.Write(copy, read.Data.Span, read.Header.Dimensions, gzip: false);
 
             Assert.That(Md5(File.ReadAllBytes(copy)), Is.EqualTo(expectedMd5), name);
@@ -588,7 +588,7 @@ public sealed class IdxFileTests
 
         // And through ImageSet: bytes -> k/255f -> bytes loses nothing.
         var set = MnistTestSet.Load();
-        string images = _temp.File("images"), labels = _temp.File("labels");
+        string images = _temp.Combine("images"), labels = _temp.Combine("labels");
         IdxDataset.SaveImageSet(set, images, labels, IdxElementType.UnsignedByte, gzip: false);
         Assert.That(Md5(File.ReadAllBytes(images)), Is.EqualTo(sums["t10k-images-idx3-ubyte"]));
         Assert.That(Md5(File.ReadAllBytes(labels)), Is.EqualTo(sums["t10k-labels-idx1-ubyte"]));
@@ -632,7 +632,7 @@ public sealed class IdxFileTests
             data[i] = (i % 28) is < 6 or > 21 ? (byte)0 : data[i];
         }
 
-        return TempFolder.Concat(TempFolder.Header(0x08, count, 28, 28), data);
+        return IdxBytes.Concat(IdxBytes.Header(0x08, count, 28, 28), data);
     }
 
     /// <summary>The bytes cut at <paramref name="cuts"/> (ascending), each part compressed as one gzip member, concatenated.</summary>
@@ -678,7 +678,7 @@ public sealed class IdxFileTests
 
     private string WriteLabels(int count)
     {
-        string path = _temp.File($"labels-{count}.idx");
+        string path = _temp.Combine($"labels-{count}.idx");
         IdxFile.Write(path, new byte[count], [count]);
         return path;
     }

@@ -120,21 +120,3 @@ internal static class EvaluationTestData
         return raw;
     }
 }
-
-/// <summary>A temporary folder deleted at dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder() => Path = Directory.CreateTempSubdirectory("robustness-eval-").FullName;
-
-    public string Path { get; }
-
-    public string Combine(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        if (Directory.Exists(Path))
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-    }
-}

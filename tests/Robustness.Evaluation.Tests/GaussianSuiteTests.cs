@@ -3,6 +3,7 @@ using System.Text.Json;
 using Robustness.Data;
 using Robustness.Evaluation.Benchmarks;
 using Robustness.Models;
+using Robustness.Tests.Shared;
 
 namespace Robustness.Evaluation.Tests;
 

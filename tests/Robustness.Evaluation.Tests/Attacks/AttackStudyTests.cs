@@ -7,6 +7,7 @@ using Robustness.Evaluation.Runner;
 using Robustness.Evaluation.Tests.Analysis;
 using Robustness.Evaluation.Tests.Runner;
 using Robustness.Models;
+using Robustness.Tests.Shared;
 
 namespace Robustness.Evaluation.Tests.Attacks;
 

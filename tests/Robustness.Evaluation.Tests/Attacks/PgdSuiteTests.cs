@@ -1,5 +1,6 @@
 using Robustness.Evaluation.Benchmarks;
 using Robustness.Models;
+using Robustness.Tests.Shared;
 
 namespace Robustness.Evaluation.Tests.Attacks;
 

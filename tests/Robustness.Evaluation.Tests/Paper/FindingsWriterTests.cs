@@ -5,6 +5,7 @@ using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Paper;
 using Robustness.Evaluation.Results;
 using Robustness.Evaluation.Tests.Analysis;
+using Robustness.Tests.Shared;
 
 namespace Robustness.Evaluation.Tests.Paper;
 

@@ -3,6 +3,7 @@ using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
 using Robustness.Evaluation.Runner;
 using Robustness.Evaluation.Tests.Runner;
+using Robustness.Tests.Shared;
 
 namespace Robustness.Evaluation.Tests.Results;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
+using Robustness.Tests.Shared;
 
 namespace Robustness.Evaluation.Tests.Runner;
 

@@ -5,6 +5,7 @@ using Robustness.Evaluation.Results;
 using Robustness.Evaluation.Runner;
 using Robustness.Models;
 using Robustness.Statistics;
+using Robustness.Tests.Shared;
 
 namespace Robustness.Evaluation.Tests.Runner;
 
