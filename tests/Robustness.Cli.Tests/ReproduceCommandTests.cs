@@ -56,4 +56,31 @@ public sealed class ReproduceCommandTests
         Assert.That(output, Does.Contain("dry run: nothing was trained or written"));
         Assert.That(Directory.Exists(Path.Combine(_temp, "out")), Is.False);
     }
+
+    [Test]
+    public void ReproduceShards_StopBeforeTheFindings_AndTheMergedStoreGivesThemWithoutTraining()
+    {
+        string Out(string name) => Path.Combine(_temp, name);
+        foreach (string k in new[] { "1", "2" })
+        {
+            var (shardExit, shardOutput, shardError) = CliRunner.Run(
+            [
+                "reproduce", "--dataset", "synthetic", "--rq", "1,4", "--seeds", "2", "--train-per-class", "30", "--test-per-class", "10", "--max-epochs", "1",
+                "--bench-levels", "1,2", "--threads", "1", "--out", Out("shard-" + k), "--shard", k + "/2",
+            ]);
+            Assert.That(shardExit, Is.Zero, shardError);
+            Assert.That(shardOutput, Does.Contain($"shard {k}/2 done in ").And.Contain("study merge --store OUT/study.db"));
+            Assert.That(File.Exists(Path.Combine(Out("shard-" + k), "findings.csv")), Is.False, "a shard writes no findings");
+        }
+
+        Directory.CreateDirectory(Out("out"));
+        var (exit, output, error) = CliRunner.Run("study", "merge", "--store", Path.Combine(Out("out"), "study.db"),
+            "--from", Path.Combine(Out("shard-1"), "study.db"), Path.Combine(Out("shard-2"), "study.db"));
+        Assert.That(exit, Is.Zero, error);
+
+        (exit, output, error) = CliRunner.Run(Args());
+        Assert.That(exit, Is.Zero, error);
+        Assert.That(output, Does.Contain("(0 now, 10 before)").And.Contain("(0 now, 12 before)"), "the shards stored every run");
+        Assert.That(File.ReadAllLines(Path.Combine(Out("out"), "findings.csv")), Has.Length.EqualTo(PaperTables.Cells.Count + 1));
+    }
 }
