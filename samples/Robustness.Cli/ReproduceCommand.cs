@@ -205,7 +205,7 @@ internal static class ReproduceCommand
 
     private static string Preface(IReadOnlyList<StudyDesign> designs, StudyData data, int rows, double trainingMinutes, bool paper) => string.Create(CultureInfo.InvariantCulture,
         $"Run: `robustness reproduce{(paper ? " --scale paper" : "")}` ({(paper ? "paper scale" : "scaled")}); data: {data.Description}; architectures {string.Join(", ", designs[0].Architectures)}; "
-        + $"{designs[0].Seeds.Count} seeds ({string.Join(", ", designs[0].Seeds)}); at most {designs[0].MaxEpochs} epochs; research questions {string.Join(", ", designs.Select(d => (int)d.Question))}; "
+        + $"{designs[0].Seeds.Count} {(designs[0].Seeds.Count == 1 ? "seed" : "seeds")} ({string.Join(", ", designs[0].Seeds)}); at most {designs[0].MaxEpochs} epochs; research questions {string.Join(", ", designs.Select(d => (int)d.Question))}; "
         + $"{rows} models, trained in {trainingMinutes:F1} min (the stored runs' own times).");
 
     private static List<ResearchQuestion> ParseQuestions(string text) =>

@@ -7,50 +7,58 @@ using Robustness.Tests.Shared;
 namespace Robustness.Evaluation.Tests.Paper;
 
 /// <summary>
-/// The committed paper check (docs/findings/scaled-mnist/: the store of a real <c>robustness reproduce</c> run and the
-/// findings it wrote) is what the code computes from that store, and the README's findings table is taken from it.
+/// The committed paper checks (docs/findings/scaled-mnist/ and docs/findings/paper-lenet5-mnist/: the stores of real
+/// <c>robustness reproduce</c> runs and the findings they wrote) are what the code computes from those stores, and the
+/// README's findings tables are taken from them.
 /// </summary>
 public sealed class CommittedFindingsTests
 {
-    private static string Folder => Path.Combine(TestData.RepositoryRoot, "docs", "findings", "scaled-mnist");
+    private static string FolderOf(string name) => Path.Combine(TestData.RepositoryRoot, "docs", "findings", name);
 
-    [Test]
-    public void CommittedFindings_AreWhatTheCodeComputesFromTheCommittedStore()
+    /// <param name="name">The folder under docs/findings.</param>
+    /// <param name="studySuffix">What reproduce appends to <c>rqN</c> at that scale (<c>-scaled</c>; nothing at paper scale).</param>
+    [TestCase("scaled-mnist", "-scaled")]
+    [TestCase("paper-lenet5-mnist", "")]
+    public void CommittedFindings_AreWhatTheCodeComputesFromTheCommittedStore(string name, string studySuffix)
     {
-        string committedMarkdown = File.ReadAllText(Path.Combine(Folder, "findings.md"));
+        string folder = FolderOf(name);
+        string committedMarkdown = File.ReadAllText(Path.Combine(folder, "findings.md"));
         string preface = committedMarkdown.Split('\n')[2];
-        using var store = SqliteResultStore.OpenReadOnly(Path.Combine(Folder, "study.db"));
+        using var store = SqliteResultStore.OpenReadOnly(Path.Combine(folder, "study.db"));
         var analyzer = new StudyAnalyzer();
         var findings = new List<PaperFinding>();
         // The paper's questions (StudyQuestion.All may hold a test's toy RQ7 by now).
         foreach (var question in PaperTables.Cells.Select(c => c.Question).Distinct().Order())
         {
-            string name = $"rq{(int)question}-scaled";
-            Assert.That(store.Studies().Any(s => s.Name == name), Is.True, $"the committed store holds {name}");
-            findings.AddRange(PaperFindings.Compare(analyzer.Analyze(store, question, name), store.Rows(name)));
+            string study = $"rq{(int)question}{studySuffix}";
+            Assert.That(store.Studies().Any(s => s.Name == study), Is.True, $"the committed store holds {study}");
+            findings.AddRange(PaperFindings.Compare(analyzer.Analyze(store, question, study), store.Rows(study)));
         }
 
         using var temp = new TempFolder();
         FindingsWriter.Write(findings, temp.Path, preface);
 
-        Assert.That(File.ReadAllText(temp.Combine("findings.csv")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder, "findings.csv"))));
+        Assert.That(File.ReadAllText(temp.Combine("findings.csv")), Is.EqualTo(File.ReadAllText(Path.Combine(folder, "findings.csv"))));
         Assert.That(File.ReadAllText(temp.Combine("findings.md")), Is.EqualTo(committedMarkdown));
     }
 
-    [Test]
-    public void ReadmeFindingsTable_IsCopiedFromTheCommittedFindings()
+    /// <param name="marker">The README's markers: <c>&lt;!-- {marker}:begin</c> ... <c>&lt;!-- {marker}:end</c>.</param>
+    /// <param name="name">The folder under docs/findings the lines are copied from.</param>
+    [TestCase("findings", "scaled-mnist")]
+    [TestCase("paper-findings", "paper-lenet5-mnist")]
+    public void ReadmeFindingsTable_IsCopiedFromTheCommittedFindings(string marker, string name)
     {
-        string markdown = File.ReadAllText(Path.Combine(Folder, "findings.md"));
+        string markdown = File.ReadAllText(Path.Combine(FolderOf(name), "findings.md"));
         string[] readme = File.ReadAllLines(Path.Combine(TestData.RepositoryRoot, "README.md"));
-        int start = Array.FindIndex(readme, l => l.StartsWith("<!-- findings:begin", StringComparison.Ordinal));
-        int end = Array.FindIndex(readme, l => l.StartsWith("<!-- findings:end", StringComparison.Ordinal));
-        Assert.That(start, Is.GreaterThan(0).And.LessThan(end), "README.md marks its findings table with <!-- findings:begin --> ... <!-- findings:end -->");
+        int start = Array.FindIndex(readme, l => l.StartsWith($"<!-- {marker}:begin", StringComparison.Ordinal));
+        int end = Array.FindIndex(readme, l => l.StartsWith($"<!-- {marker}:end", StringComparison.Ordinal));
+        Assert.That(start, Is.GreaterThan(0).And.LessThan(end), $"README.md marks its table with <!-- {marker}:begin --> ... <!-- {marker}:end -->");
         // Table rows and summary lines are copied; headings between them are the README's own.
         string[] copied = [.. readme[(start + 1)..end].Where(l => l.StartsWith('|') || l.StartsWith("- RQ", StringComparison.Ordinal))];
         Assert.That(copied, Has.Length.GreaterThanOrEqualTo(6));
         foreach (string line in copied)
         {
-            Assert.That(markdown, Does.Contain(line + "\n"), $"README line not in docs/findings/scaled-mnist/findings.md: {line}");
+            Assert.That(markdown, Does.Contain(line + "\n"), $"README line not in docs/findings/{name}/findings.md: {line}");
         }
     }
 }
