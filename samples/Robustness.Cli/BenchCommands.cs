@@ -148,7 +148,7 @@ internal static class BenchCommands
             o.WriteLine(string.Create(c, $"reference: {r.Architecture}, weights SHA-256 {r.WeightsSha256}"));
         }
 
-        o.WriteLine($"folder: {folder} ({SuiteManifest.FileName})");
+        o.WriteLine($"folder: {folder} ({BenchmarkSuite.ManifestFileName})");
         return RobustnessCli.Success;
     }
 }

@@ -34,13 +34,13 @@ public sealed class BenchCommandTests
         var suite = BenchmarkSuite.Load(output);
         Assert.That(suite.Kind, Is.EqualTo(BenchmarkKind.Gaussian));
         Assert.That(suite.Seed, Is.EqualTo(3UL));
-        Assert.That(suite.TestSet.Count, Is.EqualTo(50));
+        Assert.That(suite.TestCount, Is.EqualTo(50));
         Assert.That(suite.LevelSets.Select(l => l.Images.ClassCounts.Distinct().Single()), Is.All.EqualTo(5));
 
         // The CLI's suite is the library's suite of the same subset and seed, byte for byte.
         var test = DatasetBuilders.StratifiedSubset(new SyntheticDigits(new SyntheticDigitsOptions()).Load(DatasetSplit.Test), 5, 3);
         var expected = BenchmarkBuilder.CreateDefault().BuildGaussian(test, 3, [0.5, 1, 1.5, 2]);
-        Assert.That(suite.Key, Is.EqualTo(expected.Key));
+        Assert.That(suite.Identity, Is.EqualTo(expected.Identity));
         Assert.That(DataFingerprint.Compute(suite.LevelSets[3].Images), Is.EqualTo(DataFingerprint.Compute(expected.LevelSets[3].Images)));
     }
 

@@ -46,16 +46,25 @@ public sealed class BenchmarkSuite : IRobustnessBenchmark
     public ulong? Seed { get; }
 
     /// <summary>What generated the images.</summary>
-    public SuiteGenerator Generator { get; }
+    internal SuiteGenerator Generator { get; }
 
     /// <summary>The clean test set the suite was made from (name, fingerprint, counts).</summary>
-    public SuiteTestSet TestSet { get; }
+    internal SuiteTestSet TestSet { get; }
+
+    /// <summary>The name of the clean test set the suite was made from.</summary>
+    public string TestSetName => TestSet.Name;
+
+    /// <summary>How many images the clean test set has (each level holds at most as many).</summary>
+    public int TestCount => TestSet.Count;
+
+    /// <summary>The name of the file, inside a saved suite's folder, that lists its files and their SHA-256.</summary>
+    public const string ManifestFileName = SuiteManifest.FileName;
 
     /// <summary>The reference model of an FGSM suite; null for the others.</summary>
     public ReferenceModelFingerprint? ReferenceModel { get; }
 
     /// <summary>The manifest this suite was loaded from or last saved with; null for a suite never saved.</summary>
-    public SuiteManifest? Manifest { get; private set; }
+    internal SuiteManifest? Manifest { get; private set; }
 
     /// <summary>Perturbed images over all levels.</summary>
     public int ImageCount => _levelSets.Sum(l => l.Images.Count);
@@ -66,8 +75,14 @@ public sealed class BenchmarkSuite : IRobustnessBenchmark
     /// <summary>The largest |distance - level| over every image of every level.</summary>
     public double MaxAbsoluteError => _levelSets.Length == 0 ? 0 : _levelSets.Max(l => l.MaxAbsoluteError);
 
+    /// <summary>
+    /// What the suite is, as one SHA-256 (hex) over its kind, levels, seed, test-set fingerprint, reference model and
+    /// generator settings: two suites with the same identity hold the same images.
+    /// </summary>
+    public string Identity => Key.Hash;
+
     /// <summary>The cache key of this suite.</summary>
-    public SuiteKey Key => new(Kind, _levels, Seed, TestSet.Fingerprint, ReferenceModel?.Key, Generator.KeySettings);
+    internal SuiteKey Key => new(Kind, _levels, Seed, TestSet.Fingerprint, ReferenceModel?.Key, Generator.KeySettings);
 
     /// <inheritdoc />
     public BenchmarkResult Score(ImageClassifier model, CancellationToken cancellationToken = default)
@@ -93,13 +108,12 @@ public sealed class BenchmarkSuite : IRobustnessBenchmark
     /// <param name="folder">The suite folder to create; it must be absent or empty unless <paramref name="overwrite"/>.</param>
     /// <param name="overwrite">Replace an existing folder (its old content is removed after the new one is in place).</param>
     /// <param name="cancellationToken">Cancels between files (nothing is left behind).</param>
-    /// <returns>The manifest written.</returns>
+    /// <returns>The suite folder's full path.</returns>
     /// <exception cref="IOException">The folder exists and is not empty, and <paramref name="overwrite"/> is false.</exception>
-    public SuiteManifest Save(string folder, bool overwrite = false, CancellationToken cancellationToken = default)
+    public string Save(string folder, bool overwrite = false, CancellationToken cancellationToken = default)
     {
-        var manifest = SuiteFiles.Save(this, folder, overwrite, cancellationToken);
-        Manifest = manifest;
-        return manifest;
+        Manifest = SuiteFiles.Save(this, folder, overwrite, cancellationToken);
+        return Path.GetFullPath(folder);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Robustness.Evaluation.Benchmarks;
 /// fingerprint and the reference model's fingerprint. Two keys are equal when their
 /// <see cref="CanonicalText"/> is.
 /// </summary>
-public sealed class SuiteKey : IEquatable<SuiteKey>
+internal sealed class SuiteKey : IEquatable<SuiteKey>
 {
     /// <summary>Creates a key.</summary>
     /// <param name="kind">The suite kind.</param>

@@ -4,7 +4,7 @@ namespace Robustness.Evaluation.Benchmarks;
 /// The JSON manifest (<c>manifest.json</c>) of an exported suite: what was generated, how, from what,
 /// and the SHA-256 and counts of every file. Written last; a suite is read back only through it.
 /// </summary>
-public sealed record SuiteManifest
+internal sealed record SuiteManifest
 {
     /// <summary>The manifest format this code writes and reads.</summary>
     public const int CurrentFormatVersion = 1;
@@ -56,7 +56,7 @@ public sealed record SuiteManifest
 /// <param name="Steps">PGD steps per image and level (PGD only).</param>
 /// <param name="StepScale">PGD step size as a multiple of level / steps (PGD only).</param>
 /// <param name="RandomStart">Whether PGD started from a seeded random point of the ball (PGD only; the seed is the suite's).</param>
-public sealed record SuiteGenerator(string Name, string Version, string Solver, double Tolerance, int? MaxDraws = null, bool? ShareDrawAcrossLevels = null,
+internal sealed record SuiteGenerator(string Name, string Version, string Solver, double Tolerance, int? MaxDraws = null, bool? ShareDrawAcrossLevels = null,
     int? Steps = null, double? StepScale = null, bool? RandomStart = null)
 {
     /// <summary>The settings that change the images beyond kind, levels and seed (PGD's steps, scale, start), as key text; null for the others.</summary>
@@ -71,7 +71,7 @@ public sealed record SuiteGenerator(string Name, string Version, string Solver, 
 /// <param name="Width">Image width.</param>
 /// <param name="ClassCount">Classes.</param>
 /// <param name="ClassCounts">Images per class.</param>
-public sealed record SuiteTestSet(string Name, string Fingerprint, int Count, int Height, int Width, int ClassCount, IReadOnlyList<int> ClassCounts);
+internal sealed record SuiteTestSet(string Name, string Fingerprint, int Count, int Height, int Width, int ClassCount, IReadOnlyList<int> ClassCounts);
 
 /// <summary>The files and counts of one level.</summary>
 /// <param name="Level">The l2 level.</param>
@@ -85,7 +85,7 @@ public sealed record SuiteTestSet(string Name, string Fingerprint, int Count, in
 /// <param name="ExcludedSourceIndices">Indices (in the test set) of the excluded images, ascending; the files hold the others in order.</param>
 /// <param name="ExcludedByStatus">Excluded images by perturbation status (e.g. <c>Unreachable</c>, <c>ZeroDirection</c>).</param>
 /// <param name="MaxAbsoluteError">The largest |distance - level| over the images in the files.</param>
-public sealed record SuiteLevelFile(
+internal sealed record SuiteLevelFile(
     double Level,
     string ImagesFile,
     string ImagesSha256,
