@@ -108,7 +108,10 @@ public sealed class StudyAnalyzer
     /// <returns>The study's table.</returns>
     /// <exception cref="InvalidDataException">The store holds no rows of the question (or of the named study); the message says what it holds.</exception>
     /// <exception cref="ArgumentException">Several studies of the question and no name.</exception>
-    public StudyTable Analyze(IResultStore store, ResearchQuestion question, string? study = null)
+    public StudyTable Analyze(IResultStore store, ResearchQuestion question, string? study = null) => Analyze(RowsOf(store, question, study));
+
+    /// <summary>The rows of one study of a question as a store holds it, checked as <see cref="Analyze(IResultStore, ResearchQuestion, string?)"/> checks them.</summary>
+    internal static List<StudyRow> RowsOf(IResultStore store, ResearchQuestion question, string? study)
     {
         ArgumentNullException.ThrowIfNull(store);
         List<StudyRow> rows = [.. store.Rows(study).Where(r => r.Question == question)];
@@ -128,7 +131,7 @@ public sealed class StudyAnalyzer
                 $"{store.Path} holds {studies.Count} studies of RQ{(int)question} ({string.Join(", ", studies)}); choose one with --study."));
         }
 
-        return Analyze(rows);
+        return rows;
     }
 
     /// <summary>Analyses the rows of one study.</summary>

@@ -88,8 +88,8 @@ public static class StudyReport
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
         options ??= new StudyReportOptions();
         var analyzer = new StudyAnalyzer(new CorrelationAnalyzer(), new StudyAnalysisOptions(PValues: options.PValues));
-        StudyTable table = analyzer.Analyze(store, question, options.Study);
-        var rows = store.Rows(table.Study);
+        List<StudyRow> rows = StudyAnalyzer.RowsOf(store, question, options.Study);
+        StudyTable table = analyzer.Analyze(rows);
         string folder = Path.GetFullPath(outDir);
         if (File.Exists(folder))
         {
