@@ -4,20 +4,22 @@ using Robustness.Perturbations;
 
 namespace Robustness.Models;
 
-/// <summary>Settings of <see cref="FgsmPerturbation"/>.</summary>
-public sealed record FgsmOptions
+/// <summary>Settings of <see cref="FgsmPerturbation"/> (batch size 500 unless set).</summary>
+public sealed record FgsmOptions : AttackOptions
 {
-    /// <summary>Images per forward and backward pass; default 500.</summary>
-    public int BatchSize { get; init; } = 500;
+    /// <summary>Creates the default settings.</summary>
+    public FgsmOptions()
+        : base(500)
+    {
+    }
 
     /// <summary>Threads of the l2-level search (managed, after the gradients); -1 (default) for all cores.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
-    /// <summary>Checks every setting.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public void Validate()
+    /// <inheritdoc />
+    public override void Validate()
     {
-        ModelOptions.CheckPositive(BatchSize, nameof(BatchSize));
+        base.Validate();
         Composition.OptionChecks.Parallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
     }
 }
@@ -70,12 +72,12 @@ public sealed class FgsmDirections
 }
 
 /// <summary>
-/// The fast gradient sign method as an <see cref="IPerturbation"/>: delta = sign(grad_x J(theta, x, y))
+/// The fast gradient sign method as an <see cref="IAttack"/> and an <see cref="IPerturbation"/> (training sets take it): delta = sign(grad_x J(theta, x, y))
 /// computed in batches by <see cref="ModelGradients"/> on the model's device (evaluation mode, restored
 /// afterwards; gradients for the input only, no graph kept), then x' = clip(x + t * delta, 0, 1) with t placed by the exact l2-level search of the
 /// Perturbations assembly, or the raw eps in <see cref="PerturbWithSize"/>. Not thread-safe (it drives one model).
 /// </summary>
-public sealed class FgsmPerturbation : IPerturbation
+public sealed class FgsmPerturbation : IAttack, IPerturbation
 {
     private readonly ImageClassifier _model;
     private readonly FgsmOptions _options;
@@ -105,6 +107,29 @@ public sealed class FgsmPerturbation : IPerturbation
 
     /// <summary>The attacked model.</summary>
     public ImageClassifier Model => _model;
+
+    /// <summary>The settings.</summary>
+    public FgsmOptions Options => _options;
+
+    AttackOptions IAttack.Options => _options;
+
+    /// <summary>Every image at exactly the l2 level along its FGSM direction (as <see cref="PerturbToLevel(ImageSet, double, IProgress{PerturbationProgress}?, CancellationToken)"/>).</summary>
+    /// <param name="images">The clean images with their true labels.</param>
+    /// <param name="level">The l2 level, finite and &gt;= 0.</param>
+    /// <param name="progress">Optional progress.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>The reached images and one outcome per source image.</returns>
+    public PerturbationResult Attack(ImageSet images, double level, IProgress<PerturbationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PerturbToLevel(images, level, progress, cancellationToken);
+
+    /// <summary>Every image at each l2 level, with the gradients computed once (as <see cref="PerturbToLevels"/>).</summary>
+    /// <param name="images">The clean images with their true labels.</param>
+    /// <param name="levels">The l2 levels.</param>
+    /// <param name="progress">Optional progress.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>One result per level.</returns>
+    public IReadOnlyList<PerturbationResult> Attack(ImageSet images, IReadOnlyList<double> levels, IProgress<PerturbationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PerturbToLevels(images, levels, progress, cancellationToken);
 
     /// <summary>Computes the FGSM direction of every image (see <see cref="FgsmDirections"/>).</summary>
     /// <param name="images">The images with their true labels.</param>

@@ -30,30 +30,34 @@ internal static class FirstLayerConvolution
     public static InputGradientScope InputGradientsOnly() => new();
 
     /// <summary>conv(x) with the module's weight, bias, stride 1 and padding.</summary>
-    public static Tensor Forward(Conv2d conv, Tensor input, long kernel, long padding)
+    public static Tensor Forward(Conv2d conv, Tensor input, long kernel, long padding) =>
+        input.requires_grad ? Forward(conv.weight!, conv.bias, input, kernel, padding) : conv.forward(input);
+
+    /// <summary>conv(x) with a one-input-channel weight (O, 1, k, k), an optional bias, stride 1 and padding.</summary>
+    public static Tensor Forward(Tensor weight, Tensor? bias, Tensor input, long kernel, long padding)
     {
         if (!input.requires_grad)
         {
-            return conv.forward(input);
+            return nn.functional.conv2d(input, weight, bias, padding: [padding, padding]);
         }
 
         if (_inputGradientsOnly > 0)
         {
-            var weight = conv.weight!.detach();
-            var geometry = new FirstLayerGeometry(weight.shape[0], kernel, padding, input.shape[2], input.shape[3]);
+            var detached = weight.detach();
+            var geometry = new FirstLayerGeometry(detached.shape[0], kernel, padding, input.shape[2], input.shape[3]);
             InputGradientKernel chosen = FirstLayerKernels.Select(geometry, input.device);
-            return CheckedInputGradient.apply(input, weight, conv.bias!.detach(), padding, chosen);
+            var zeroBias = bias is null ? zeros(detached.shape[0], dtype: detached.dtype, device: detached.device) : null;
+            return CheckedInputGradient.apply(input, detached, bias?.detach() ?? zeroBias!, padding, chosen);
         }
 
         using var scope = NewDisposeScope();
         long n = input.shape[0];
         long outH = input.shape[2] + (2 * padding) - kernel + 1;
         long outW = input.shape[3] + (2 * padding) - kernel + 1;
-        var fullWeight = conv.weight!;
-        long outChannels = fullWeight.shape[0];
+        long outChannels = weight.shape[0];
         var columns = nn.functional.unfold(input, kernel, padding: padding); // (N, C*k*k, L)
-        var output = fullWeight.reshape(outChannels, -1).matmul(columns); // (N, O, L)
-        if (conv.bias is { } bias)
+        var output = weight.reshape(outChannels, -1).matmul(columns); // (N, O, L)
+        if (bias is not null)
         {
             output = output + bias.reshape(1, outChannels, 1);
         }

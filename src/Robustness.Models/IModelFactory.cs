@@ -96,6 +96,9 @@ public sealed class ModelFactory : IModelFactory
             module.to(resolved.ToTorch());
         }
 
-        return new ImageClassifier(arch.Name, module, shape, resolved, seed);
+        // The built-in networks take their first layer through the checked kernel; a user's architecture is checked
+        // against float64 before its first input gradient (ImageClassifier.EnsureGradientsChecked).
+        bool builtIn = arch is LeNet5Architecture or AlexNet8Architecture;
+        return new ImageClassifier(arch.Name, module, shape, resolved, seed, gradientsTrusted: builtIn);
     }
 }

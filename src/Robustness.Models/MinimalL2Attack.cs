@@ -5,9 +5,15 @@ using Robustness.Perturbations;
 
 namespace Robustness.Models;
 
-/// <summary>Settings of <see cref="MinimalL2Attack"/>.</summary>
-public sealed record MinimalL2Options
+/// <summary>Settings of <see cref="MinimalL2Attack"/> (batch size 200 unless set: each iteration takes one forward and ClassCount backward passes).</summary>
+public sealed record MinimalL2Options : AttackOptions
 {
+    /// <summary>Creates the default settings.</summary>
+    public MinimalL2Options()
+        : base(200)
+    {
+    }
+
     /// <summary>DeepFool iterations at most per image; default 50 (Moosavi-Dezfooli et al. 2016 use 50).</summary>
     public int MaxIterations { get; init; } = 50;
 
@@ -17,13 +23,10 @@ public sealed record MinimalL2Options
     /// <summary>Bisection steps along the found perturbation to its smallest misclassifying scale; default 20 (relative precision 2^-20).</summary>
     public int RefinementSteps { get; init; } = 20;
 
-    /// <summary>Images per batch (each iteration takes one forward and ClassCount backward passes); default 200.</summary>
-    public int BatchSize { get; init; } = 200;
-
-    /// <summary>Checks every setting.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public void Validate()
+    /// <inheritdoc />
+    public override void Validate()
     {
+        base.Validate();
         ModelOptions.CheckPositive(MaxIterations, nameof(MaxIterations));
         if (!(double.IsFinite(Overshoot) && Overshoot >= 0))
         {
@@ -35,7 +38,6 @@ public sealed record MinimalL2Options
             throw new ArgumentOutOfRangeException(nameof(RefinementSteps), RefinementSteps, "RefinementSteps must be >= 0.");
         }
 
-        ModelOptions.CheckPositive(BatchSize, nameof(BatchSize));
     }
 }
 
@@ -146,6 +148,44 @@ public sealed class MinimalL2Result
         }
     }
 
+    /// <summary>
+    /// The attacked images for an l2 budget: each image's adversarial when one was found within <paramref name="level"/>
+    /// (the clean image when it is misclassified already), else the clean image; every outcome is
+    /// <see cref="PerturbationStatus.WithinLevel"/> with the image's distance (0 for a clean image). The model's accuracy
+    /// on these images is <see cref="RobustAccuracy"/> at the level.
+    /// </summary>
+    /// <param name="images">The set this result was computed for.</param>
+    /// <param name="level">The budget, &gt;= 0 and at most <see cref="MaxDistance"/> (a farther adversarial was not kept).</param>
+    /// <returns>One image per source image.</returns>
+    public PerturbationResult AtLevel(ImageSet images, double level)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count != Count || images.PixelsPerImage != PixelsPerImage)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"This result covers {Count:N0} images of {PixelsPerImage} pixels (set '{SetName}'); set '{images.Name}' has {images.Count:N0} of {images.PixelsPerImage}."), nameof(images));
+        }
+
+        if (!(level >= 0 && level <= MaxDistance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, string.Create(CultureInfo.InvariantCulture,
+                $"The level must be >= 0 and at most the largest distance searched, {MaxDistance:0.####}."));
+        }
+
+        var pixels = GC.AllocateUninitializedArray<float>(Count * PixelsPerImage);
+        var outcomes = new PerturbationOutcome[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            var o = _outcomes[i];
+            bool adversarial = o.Status == MinimalL2Status.Found && o.Distance <= level;
+            (adversarial ? GetAdversarial(i) : images.GetImage(i)).CopyTo(pixels.AsSpan(i * PixelsPerImage, PixelsPerImage));
+            double distance = adversarial ? o.Distance : 0;
+            outcomes[i] = new PerturbationOutcome(PerturbationStatus.WithinLevel, distance, distance, 1);
+        }
+
+        return PerturbationResult.Create(images, pixels, outcomes, PerturbationTargetKind.Level, level, MinimalL2Attack.AttackName, MinimalL2Attack.AttackName);
+    }
+
     /// <summary>How many images ended with <paramref name="status"/>.</summary>
     /// <param name="status">The status.</param>
     /// <returns>The count.</returns>
@@ -174,8 +214,10 @@ public sealed class MinimalL2Result
 /// or device (the margin costs about 1e-4 / ||grad margin|| of distance).</para>
 /// <para>Deterministic on the CPU (see <see cref="ModelGradients"/>); not thread-safe; the model's mode is restored.</para>
 /// </remarks>
-public sealed class MinimalL2Attack
+public sealed class MinimalL2Attack : IAttack
 {
+    internal const string AttackName = "minimal";
+
     private readonly MinimalL2Options _options;
 
     /// <summary>Creates the attack against a model.</summary>
@@ -191,13 +233,59 @@ public sealed class MinimalL2Attack
     }
 
     /// <summary>The name in reports: <c>minimal</c>.</summary>
-    public string Name => "minimal";
+    public string Name => AttackName;
 
     /// <summary>The attacked model.</summary>
     public ImageClassifier Model { get; }
 
     /// <summary>The gradient surface the attack uses.</summary>
     public ModelGradients Gradients { get; }
+
+    /// <summary>The settings.</summary>
+    public MinimalL2Options Options => _options;
+
+    AttackOptions IAttack.Options => _options;
+
+    /// <summary>
+    /// The attack as a budget: each image becomes its nearest adversarial found within <paramref name="level"/>, or stays
+    /// clean (see <see cref="MinimalL2Result.AtLevel"/>); the model's accuracy on the result is its robust accuracy at the level.
+    /// </summary>
+    /// <param name="images">The clean images with their true labels.</param>
+    /// <param name="level">The budget, finite and &gt;= 0.</param>
+    /// <param name="progress">Optional progress.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>One image per source image (status <see cref="PerturbationStatus.WithinLevel"/>).</returns>
+    public PerturbationResult Attack(ImageSet images, double level, IProgress<PerturbationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Attack(images, [level], progress, cancellationToken)[0];
+
+    /// <summary>The attack at several budgets from one run up to the largest (see <see cref="Attack(ImageSet, double, IProgress{PerturbationProgress}?, CancellationToken)"/>).</summary>
+    /// <param name="images">The clean images with their true labels.</param>
+    /// <param name="levels">The budgets, each finite and &gt;= 0.</param>
+    /// <param name="progress">Optional progress (images finished).</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>One result per level.</returns>
+    public IReadOnlyList<PerturbationResult> Attack(ImageSet images, IReadOnlyList<double> levels, IProgress<PerturbationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(levels);
+        Model.InputShape.CheckSet(images, nameof(images));
+        double largest = 0;
+        for (int l = 0; l < levels.Count; l++)
+        {
+            if (!(levels[l] >= 0 && double.IsFinite(levels[l])))
+            {
+                throw new ArgumentOutOfRangeException(nameof(levels), levels[l], string.Create(CultureInfo.InvariantCulture, $"Level {l} is {levels[l]}; every l2 level must be finite and >= 0."));
+            }
+
+            largest = Math.Max(largest, levels[l]);
+        }
+
+        // Level 0 alone needs no run: the clean images are the answer. Otherwise one run up to the largest level.
+        var result = largest > 0
+            ? Run(images, largest, progress, cancellationToken)
+            : new MinimalL2Result(images.Name, images.PixelsPerImage, 0, [.. Enumerable.Repeat(new MinimalL2Outcome(MinimalL2Status.NotFound, double.PositiveInfinity, 0), images.Count)], []);
+        return [.. levels.Select(level => result.AtLevel(images, level))];
+    }
 
     /// <summary>Attacks every image of a set.</summary>
     /// <param name="images">The clean images with their true labels.</param>

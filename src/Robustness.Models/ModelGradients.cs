@@ -19,7 +19,9 @@ namespace Robustness.Models;
 /// gradient of its own loss (no 1/n factor). On the CPU every value is deterministic for a fixed
 /// libtorch thread count. The first convolution's input gradient does not use libtorch's kernel, which is wrong on
 /// AVX-512 CPUs, but one checked against a float64 closed form on first use; no kernel passing means an
-/// <see cref="InvalidOperationException"/> (docs/models.md, "First-layer input gradient").</para>
+/// <see cref="InvalidOperationException"/> (docs/models.md, "First-layer input gradient"). A network the library did not
+/// build (a registered architecture of yours, <see cref="ImageClassifier.FromModule"/>) is compared with a float64 copy of
+/// itself once, when the first surface over it is created, and refused with the same exception when they differ.</para>
 /// <para>Not thread-safe: it drives one model, like <see cref="ImageClassifier"/>.</para>
 /// </remarks>
 public sealed class ModelGradients
@@ -35,6 +37,7 @@ public sealed class ModelGradients
         ModelOptions.CheckPositive(batchSize, nameof(batchSize));
         _model = model;
         BatchSize = batchSize;
+        model.EnsureGradientsChecked();
     }
 
     /// <summary>The model.</summary>

@@ -6,8 +6,14 @@ using Robustness.Randomness;
 namespace Robustness.Models;
 
 /// <summary>Settings of <see cref="PgdPerturbation"/> (defaults as torchattacks' and RobustBench's l2 evaluations).</summary>
-public sealed record PgdOptions
+public sealed record PgdOptions : AttackOptions
 {
+    /// <summary>Creates the default settings (batch size 500).</summary>
+    public PgdOptions()
+        : base(500)
+    {
+    }
+
     /// <summary>The default number of steps, 20.</summary>
     public const int DefaultSteps = 20;
 
@@ -26,29 +32,25 @@ public sealed record PgdOptions
     /// <summary>The seed of the random start (ignored without <see cref="RandomStart"/>).</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>Images per forward and backward pass; default 500.</summary>
-    public int BatchSize { get; init; } = 500;
-
     /// <summary>Threads of the final l2-level placement (managed); -1 (default) for all cores.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
-    /// <summary>Checks every setting.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
-    public void Validate()
+    /// <inheritdoc />
+    public override void Validate()
     {
+        base.Validate();
         ModelOptions.CheckPositive(Steps, nameof(Steps));
         if (!(double.IsFinite(StepScale) && StepScale > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(StepScale), StepScale, "StepScale must be a finite number above 0.");
         }
 
-        ModelOptions.CheckPositive(BatchSize, nameof(BatchSize));
         Composition.OptionChecks.Parallelism(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
     }
 }
 
 /// <summary>
-/// Projected gradient descent in l2 (Madry et al. 2018) as an <see cref="IPerturbation"/> named <c>pgd</c>,
+/// Projected gradient descent in l2 (Madry et al. 2018) as an <see cref="IAttack"/> (and <see cref="IPerturbation"/>) named <c>pgd</c>,
 /// white-box against one model: for a level L, each image takes <see cref="PgdOptions.Steps"/> steps of size
 /// alpha = StepScale * L / Steps along its l2-normalised cross-entropy gradient, each step followed by the
 /// projection onto the l2 ball of radius L around the image and onto [0, 1]. The final perturbation
@@ -61,7 +63,7 @@ public sealed record PgdOptions
 /// image order, and the random start of image i at level L draws from xoshiro256** keyed by
 /// (seed, L, i). Not thread-safe (it drives one model); the model's train/eval mode is restored.
 /// </remarks>
-public sealed class PgdPerturbation : IPerturbation
+public sealed class PgdPerturbation : IAttack, IPerturbation
 {
     private const ulong RandomStartStream = 0x70_67_64_72_73; // "pgdrs"
 
@@ -89,6 +91,26 @@ public sealed class PgdPerturbation : IPerturbation
 
     /// <summary>The settings.</summary>
     public PgdOptions Options => _options;
+
+    AttackOptions IAttack.Options => _options;
+
+    /// <summary>Every image at exactly the l2 level along its PGD perturbation (as <see cref="PerturbToLevel"/>).</summary>
+    /// <param name="images">The clean images with their true labels.</param>
+    /// <param name="level">The l2 level, finite and &gt;= 0.</param>
+    /// <param name="progress">Optional progress.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>The reached images and one outcome per source image.</returns>
+    public PerturbationResult Attack(ImageSet images, double level, IProgress<PerturbationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PerturbToLevel(images, level, progress, cancellationToken);
+
+    /// <summary>Every image at each l2 level, PGD run once per level (its ball is the level's; as <see cref="PerturbToLevels"/>).</summary>
+    /// <param name="images">The clean images with their true labels.</param>
+    /// <param name="levels">The l2 levels.</param>
+    /// <param name="progress">Optional progress.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>One result per level.</returns>
+    public IReadOnlyList<PerturbationResult> Attack(ImageSet images, IReadOnlyList<double> levels, IProgress<PerturbationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PerturbToLevels(images, levels, progress, cancellationToken);
 
     /// <summary>The search that places each image at its level.</summary>
     public IL2LevelSolver Solver { get; }

@@ -14,6 +14,9 @@ namespace Robustness.Perturbations;
 /// <param name="Draws">How many directions were tried (Gaussian noise redraws an unreachable draw); 1 for a fixed direction.</param>
 public readonly record struct PerturbationOutcome(PerturbationStatus Status, double Size, double Distance, int Draws)
 {
-    /// <summary>Whether an image was produced (<see cref="PerturbationStatus.Reached"/> or <see cref="PerturbationStatus.Applied"/>).</summary>
-    public bool HasImage => Status is PerturbationStatus.Reached or PerturbationStatus.Applied;
+    /// <summary>
+    /// Whether an image was produced (<see cref="PerturbationStatus.Reached"/>, <see cref="PerturbationStatus.Applied"/> or
+    /// <see cref="PerturbationStatus.WithinLevel"/>).
+    /// </summary>
+    public bool HasImage => Status is PerturbationStatus.Reached or PerturbationStatus.Applied or PerturbationStatus.WithinLevel;
 }

@@ -23,4 +23,11 @@ public enum PerturbationStatus
     /// practice; reported instead of emitting an image off its level). No image is produced.
     /// </summary>
     ToleranceNotMet = 4,
+
+    /// <summary>
+    /// A budget attack (minimal-l2) produced this image at or below the level, not at it: the nearest adversarial it
+    /// found when that lies within the level (the clean image itself when it is already misclassified), otherwise the
+    /// clean image (distance 0). <see cref="PerturbationOutcome.Distance"/> is its distance. The image is produced.
+    /// </summary>
+    WithinLevel = 5,
 }

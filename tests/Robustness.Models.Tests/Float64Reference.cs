@@ -1,44 +1,23 @@
 using Robustness.Data;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Robustness.Models.Tests;
 
 /// <summary>
-/// Input gradients computed in float64 by a path independent of the one under test: the model converted to float64
-/// (losslessly, and back afterwards), plain autograd, the first layer through unfold + matmul (whose backward is matrix
-/// products and fold, right on every CPU measured), no <see cref="ModelGradients"/>.
+/// Input gradients computed in float64 by a path independent of the one under test (<see cref="Float64Gradients"/>): the
+/// model converted to float64 (losslessly, and back afterwards), plain autograd, the first layer through unfold + matmul
+/// (whose backward is matrix products and fold, right on every CPU measured), no <see cref="ModelGradients"/>.
 /// </summary>
 internal static class Float64Reference
 {
     /// <summary>grad_x of each image's cross-entropy against its label, image after image (count x pixels).</summary>
     public static double[] CrossEntropyGradient(ImageClassifier model, ImageSet set) => CrossEntropyGradientAndLoss(model, set).Gradient;
 
-    /// <summary>As <see cref="CrossEntropyGradient"/>, with each image's float64 loss.</summary>
+    /// <summary>As <see cref="CrossEntropyGradient"/>, with each image's float64 loss (the library's <see cref="Float64Gradients"/>).</summary>
     public static (double[] Gradient, double[] Loss) CrossEntropyGradientAndLoss(ImageClassifier model, ImageSet set)
     {
-        var module = model.Module;
-        bool wasTraining = module.training;
-        module.eval();
-        module.to(ScalarType.Float64);
-        try
-        {
-            using var scope = NewDisposeScope();
-            using var grad = enable_grad();
-            var x = ImageTensors.Images(set, 0, set.Count, CPU).to(ScalarType.Float64).requires_grad_(true);
-            var y = ImageTensors.Labels(set, 0, set.Count, CPU);
-            var losses = nn.functional.cross_entropy(module.forward(x), y, reduction: nn.Reduction.None);
-            double[] gradient = autograd.grad([losses.sum()], [x])[0].contiguous().data<double>().ToArray();
-            return (gradient, losses.detach().contiguous().data<double>().ToArray());
-        }
-        finally
-        {
-            module.to(ScalarType.Float32);
-            if (wasTraining)
-            {
-                module.train();
-            }
-        }
+        var pixels = new float[set.Count * set.PixelsPerImage];
+        set.CopyPixelsTo(pixels);
+        return Float64Gradients.CrossEntropy(model, pixels, set.Labels);
     }
 
     /// <summary>
@@ -95,19 +74,7 @@ internal static class Float64Reference
         double worst = 0;
         for (int start = 0; start < reference.Length; start += pixelsPerImage)
         {
-            double max = 0;
-            double diff = 0;
-            for (int p = 0; p < pixelsPerImage; p++)
-            {
-                max = Math.Max(max, Math.Abs(reference[start + p]));
-                double d = Math.Abs(candidate[start + p] - reference[start + p]);
-                diff = double.IsNaN(d) ? double.PositiveInfinity : Math.Max(diff, d);
-            }
-
-            if (max > 0)
-            {
-                worst = Math.Max(worst, diff / max);
-            }
+            worst = Math.Max(worst, Float64Gradients.RelativeError(candidate.Slice(start, pixelsPerImage), reference.Slice(start, pixelsPerImage)));
         }
 
         return worst;

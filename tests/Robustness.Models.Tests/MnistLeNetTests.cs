@@ -183,6 +183,38 @@ public sealed class MnistLeNetTests
         TestContext.Progress.WriteLine(string.Join(Environment.NewLine, lines));
     }
 
+    /// <summary>
+    /// The three attacks through the one interface, as a user holding an <see cref="IAttack"/> calls them: FGSM and PGD
+    /// place every produced image at exactly its level (checked here), PGD is at most FGSM, and the minimal-l2 budget
+    /// attack keeps every image at or below the level with the model's accuracy on it equal to its robust accuracy.
+    /// </summary>
+    [Test]
+    public void EveryAttack_ThroughIAttack_FgsmAndPgdAtTheLevel_MinimalWithinIt_AtItsRobustAccuracy()
+    {
+        var images = _heldOut.Subset([.. Enumerable.Range(0, 200)], "mnist-heldout-200");
+        double[] levels = [1.0, 2.0];
+        IAttack[] attacks = [new FgsmPerturbation(_model), new PgdPerturbation(_model, new PgdOptions { Steps = 10 }), new MinimalL2Attack(_model)];
+        var results = attacks.ToDictionary(a => a.Name, a => a.Attack(images, levels));
+        var minimalRun = new MinimalL2Attack(_model).Run(images);
+
+        Assert.That(results.Keys, Is.EqualTo(new[] { "fgsm", "pgd", "minimal" }));
+        Assert.That(attacks.Select(a => a.Options.BatchSize), Is.EqualTo(new[] { 500, 500, 200 }));
+        for (int l = 0; l < levels.Length; l++)
+        {
+            double level = levels[l];
+            AssertEveryImageAtLevel(results["fgsm"][l], level, images);
+            AssertEveryImageAtLevel(results["pgd"][l], level, images);
+            var minimal = results["minimal"][l];
+            Assert.That(minimal.Images.Count, Is.EqualTo(images.Count));
+            Assert.That(minimal.Outcomes.Select(o => o.Status), Is.All.EqualTo(PerturbationStatus.WithinLevel));
+            Assert.That(minimal.Outcomes.Select(o => o.Distance), Is.All.InRange(0.0, level));
+            double fgsm = Accuracy(results["fgsm"][l]), pgd = Accuracy(results["pgd"][l]), budget = Accuracy(minimal);
+            TestContext.Progress.WriteLine($"l2 {level}: FGSM {fgsm:P1}, PGD-10 {pgd:P1}, minimal-l2 (within the level) {budget:P1}");
+            Assert.That(pgd, Is.LessThanOrEqualTo(fgsm), $"l2 {level}");
+            Assert.That(budget, Is.EqualTo(minimalRun.RobustAccuracy(level)).Within(1e-12), $"l2 {level}: the images give the robust accuracy");
+        }
+    }
+
     [Test]
     public void Pgd_SameSeed_GivesIdenticalImages_AtOneAndTwoThreads_AndRestoresTheModelMode()
     {

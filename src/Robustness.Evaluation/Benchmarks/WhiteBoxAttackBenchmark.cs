@@ -1,26 +1,25 @@
 using Robustness.Data;
 using Robustness.Models;
-using Robustness.Perturbations;
 
 namespace Robustness.Evaluation.Benchmarks;
 
 /// <summary>
-/// A white-box suite: at scoring time an attack (FGSM, PGD, or one of yours) is run against the scored
-/// model itself, every level placed by the exact l2-level search, and the model is scored on those
-/// images. Nothing is fixed or cached; each <see cref="Score"/> carries its own exclusion counts.
+/// A white-box suite: at scoring time an attack (<see cref="IAttack"/>: FGSM, PGD, or one of yours) is run against
+/// the scored model itself at every level, and the model is scored on those images. Nothing is fixed or cached; each
+/// <see cref="Score"/> carries its own exclusion counts (images the attack could not place at a level).
 /// </summary>
 public sealed class WhiteBoxAttackBenchmark : IRobustnessBenchmark
 {
     private readonly ImageSet _testSet;
     private readonly double[] _levels;
-    private readonly Func<ImageClassifier, IPerturbation> _attack;
+    private readonly Func<ImageClassifier, IAttack> _attack;
 
     /// <summary>Creates the suite.</summary>
     /// <param name="kind">The kind it reports (<see cref="BenchmarkKind.Fgsm"/>, <see cref="BenchmarkKind.Pgd"/>).</param>
     /// <param name="testSet">The clean test images.</param>
     /// <param name="levels">The l2 levels, strictly increasing.</param>
-    /// <param name="attack">Creates the attack against a scored model.</param>
-    public WhiteBoxAttackBenchmark(BenchmarkKind kind, ImageSet testSet, IReadOnlyList<double> levels, Func<ImageClassifier, IPerturbation> attack)
+    /// <param name="attack">Creates the attack against a scored model (e.g. <c>model =&gt; new PgdPerturbation(model, options)</c>).</param>
+    public WhiteBoxAttackBenchmark(BenchmarkKind kind, ImageSet testSet, IReadOnlyList<double> levels, Func<ImageClassifier, IAttack> attack)
     {
         ArgumentNullException.ThrowIfNull(testSet);
         ArgumentNullException.ThrowIfNull(attack);
@@ -58,7 +57,7 @@ public sealed class WhiteBoxAttackBenchmark : IRobustnessBenchmark
     public BenchmarkResult Score(ImageClassifier model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var results = _attack(model).PerturbToLevels(_testSet, _levels, cancellationToken: cancellationToken);
+        var results = _attack(model).Attack(_testSet, _levels, cancellationToken: cancellationToken);
         var scores = new LevelScore[results.Count];
         for (int l = 0; l < results.Count; l++)
         {

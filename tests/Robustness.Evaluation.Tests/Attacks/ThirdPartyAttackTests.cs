@@ -202,6 +202,69 @@ public sealed class ThirdPartyAttackTests
         }
     }
 
+    /// <summary>
+    /// torchattacks' <c>atk(images, labels)</c>: the same network as a plain TorchSharp module wrapped with
+    /// <see cref="ImageClassifier.FromModule"/> (no architecture registered) is attacked through <see cref="IAttack"/> exactly
+    /// as the registered one, and a budget attack's images give its robust accuracy.
+    /// </summary>
+    [Test]
+    public void AWrappedModule_IsAttackedThroughIAttack_ExactlyAsTheRegisteredArchitecture()
+    {
+        var shape = new ImageShape(Side, Side, Classes);
+        using var module = new LinearModule(shape, _weights, _bias);
+        using var wrapped = ImageClassifier.FromModule(module, shape, "my-linear");
+        double[] levels = [0.0, 0.05, 0.2, 10.0];
+
+        var registered = new MinimalL2Attack(_model).Run(_images);
+        IAttack attack = new MinimalL2Attack(wrapped);
+        var results = attack.Attack(_images, levels);
+        var run = new MinimalL2Attack(wrapped).Run(_images);
+
+        Assert.That(wrapped.Architecture, Is.EqualTo("my-linear"));
+        Assert.That(run.Outcomes, Is.EqualTo(registered.Outcomes), "the same distances, bit for bit, as through IModelArchitecture");
+        for (int l = 0; l < levels.Length; l++)
+        {
+            var result = results[l];
+            Assert.That(result.Images.Count, Is.EqualTo(_images.Count), "a budget attack returns every image");
+            Assert.That(result.Outcomes.Select(o => o.Status), Is.All.EqualTo(Perturbations.PerturbationStatus.WithinLevel));
+            Assert.That(result.Outcomes.Select(o => o.Distance), Is.All.InRange(0.0, levels[l]));
+            double accuracy = wrapped.Evaluate(result.Images).Accuracy;
+            Assert.That(accuracy, Is.EqualTo(registered.RobustAccuracy(levels[l])).Within(1e-12), $"level {levels[l]}");
+        }
+
+        Assert.That(wrapped.Evaluate(results[0].Images).Accuracy, Is.EqualTo(1.0), "level 0 leaves every (correctly classified) image clean");
+        Assert.That(wrapped.Evaluate(results[^1].Images).Accuracy, Is.Zero, "every image has an adversarial within 10");
+        Assert.That(results[1].Images.Name, Is.EqualTo("linear-test-minimal-l2-0.05"));
+    }
+
+    /// <summary>The wrapped module stays the caller's: disposing the classifier leaves it usable.</summary>
+    [Test]
+    public void DisposingAWrappedClassifier_LeavesTheModuleToItsOwner()
+    {
+        var shape = new ImageShape(Side, Side, Classes);
+        using var module = new LinearModule(shape, _weights, _bias);
+        ImageClassifier.FromModule(module, shape).Dispose();
+
+        using var again = ImageClassifier.FromModule(module, shape);
+        Assert.That(again.Predict(_images), Is.EqualTo(_model.Predict(_images)));
+    }
+
+    /// <summary>A module whose output is not (N, classes), or whose weights are not float32, is refused with what it gives.</summary>
+    [Test]
+    public void FromModule_RefusesAWrongOutputShape_AndFloat64Weights_NamingWhatItGot()
+    {
+        using var module = new LinearModule(new ImageShape(Side, Side, Classes), _weights, _bias);
+        var wrongClasses = Assert.Throws<ArgumentException>(() => ImageClassifier.FromModule(module, new ImageShape(Side, Side, 7), "lin"));
+        Assert.That(wrongClasses!.Message, Does.Contain("'lin'").And.Contain("[2, 4]").And.Contain("[2, 7]"));
+
+        var wrongSize = Assert.Throws<ArgumentException>(() => ImageClassifier.FromModule(module, new ImageShape(9, 9, Classes), "lin"));
+        Assert.That(wrongSize!.Message, Does.Contain("'lin' fails on a batch of two 9x9"));
+
+        module.to(ScalarType.Float64);
+        var wrongType = Assert.Throws<ArgumentException>(() => ImageClassifier.FromModule(module, new ImageShape(Side, Side, Classes), "lin"));
+        Assert.That(wrongType!.Message, Does.Contain("Float64").And.Contain("Float32"));
+    }
+
     private float[] Pixels1D()
     {
         var pixels = new float[_images.Count * Pixels];
