@@ -21,18 +21,6 @@ namespace Robustness.Cli;
 /// </summary>
 internal static class ReproduceCommand
 {
-    /// <summary>The scaled default (a 2-core CPU in under 30 minutes, docs/findings.md): LeNet-5, per-class sizes, epochs and seeds.</summary>
-    internal static class Scaled
-    {
-        public const int TrainPerClass = 300;
-        public const int TestPerClass = 100;
-        public const int MaxEpochs = 5;
-        public const string Architecture = "lenet5";
-    }
-
-    /// <summary>The default number of seeds per design point.</summary>
-    public const int DefaultSeeds = 3;
-
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -42,7 +30,7 @@ internal static class ReproduceCommand
             DefaultValueFactory = _ => "scaled",
         };
         scale.AcceptOnlyFromAmong("scaled", "paper");
-        var seeds = new Option<int>("--seeds") { Description = "Seeds (repetitions) per design point; the intervals are over them.", DefaultValueFactory = _ => DefaultSeeds };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds (repetitions) per design point; the intervals are over them.", DefaultValueFactory = _ => PaperCheckOptions.DefaultSeeds };
         var seed = new Option<ulong>("--seed") { Description = "The first seed.", DefaultValueFactory = _ => Models.TrainingOptions.DefaultSeed };
         var rqs = new Option<string>("--rq") { Description = "The research questions to run, comma-separated.", DefaultValueFactory = _ => "1,2,3,4,5,6", HelpName = "LIST" };
         var arch = new Option<string?>("--arch") { Description = "Architectures, comma-separated: lenet5, alexnet8 [default: lenet5; both with --scale paper]." };
@@ -76,83 +64,70 @@ internal static class ReproduceCommand
         command.SetAction(parsed => context.Execute(parsed, () =>
         {
             bool paper = parsed.GetValue(scale) == "paper";
-            IReadOnlyList<string>? architectures = parsed.GetValue(arch) is { } a ? [.. a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : null;
-            var questions = ParseQuestions(parsed.GetValue(rqs)!);
-            var designs = questions.Select(q => Design(q, paper, architectures, parsed.GetValue(trainPerClass), parsed.GetValue(testPerClass), parsed.GetValue(maxEpochs))
-                .WithRepetitions(parsed.GetValue(seeds), parsed.GetValue(seed))).ToList();
-            foreach (var design in designs)
-            {
-                design.Validate();
-            }
-
-            IReadOnlyList<double> suiteLevels = parsed.GetValue(benchLevels) is { } b ? BenchmarkLevels.Parse(b) : BenchmarkLevels.Default;
-            string output = Path.GetFullPath(parsed.GetValue(outDir)!);
-            string storePath = Path.Combine(output, "study.db");
-            string workPath = Path.Combine(output, "work");
+            var rule = CliOptions.ReadPValues(parsed.GetValue(pValues));
             using var services = CliServices.Create(context, parsed.GetValue(device)!, parsed.GetValue(threads));
+            var options = new PaperCheckOptions
+            {
+                Scale = paper ? PaperCheckScale.Paper : PaperCheckScale.Scaled,
+                Questions = ParseQuestions(parsed.GetValue(rqs)!),
+                Seeds = parsed.GetValue(seeds),
+                FirstSeed = parsed.GetValue(seed),
+                Architectures = parsed.GetValue(arch) is { } a ? [.. a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] : null,
+                TrainPerClass = parsed.GetValue(trainPerClass),
+                TestPerClass = parsed.GetValue(testPerClass),
+                MaxEpochs = parsed.GetValue(maxEpochs),
+                BenchmarkLevels = parsed.GetValue(benchLevels) is { } b ? BenchmarkLevels.Parse(b) : BenchmarkLevels.Default,
+
+                // Attack columns (white-box FGSM/PGD, minimal distance, transfer) beyond the paper's: in the reports and the store, not in the findings.
+                Attacks = parsed.GetValue(attacks) is { } list ? StudyAttack.ParseList(list) : [],
+                Pgd = new Models.PgdOptions { Seed = parsed.GetValue(seed), BatchSize = services.GetRequiredService<Models.ModelOptions>().FgsmBatchSize },
+                Shard = parsed.GetValue(shard) is { } k ? StudyShard.Parse(k) : null,
+                PValues = rule,
+                RunDescription = paper ? "`robustness reproduce --scale paper`" : "`robustness reproduce`",
+            };
+            var designs = options.Designs();
+            string output = Path.GetFullPath(parsed.GetValue(outDir)!);
+            string storePath = Path.Combine(output, PaperCheck.StoreFileName);
+            string workPath = Path.Combine(output, PaperCheck.WorkFolderName);
             var source = services.GetRequiredService<IDatasetCatalog>().GetSource(parsed.GetValue(dataset)!, parsed.GetValue(folder));
 
             // Every question draws the same training and test sets (same sizes and subset seed): load them once.
             var data = StudyExecution.LoadData(context, designs[0], source);
-            StudyShard? part = parsed.GetValue(shard) is { } k ? StudyShard.Parse(k) : null;
-            PrintPlan(context.Output, designs, data, storePath, suiteLevels, paper, part, parsed.GetValue(threads));
+            PrintPlan(context.Output, designs, data, storePath, options.BenchmarkLevels, paper, options.Shard, parsed.GetValue(threads));
             if (parsed.GetValue(dryRun))
             {
                 context.Output.WriteLine("dry run: nothing was trained or written");
                 return RobustnessCli.Success;
             }
 
-            // Attack columns (white-box FGSM/PGD, minimal distance, transfer) beyond the paper's: in the reports and the store, not in the findings.
-            var evaluation = StudyEvaluation.Paper with
-            {
-                Attacks = parsed.GetValue(attacks) is { } list ? StudyAttack.ParseList(list) : [],
-                Pgd = new Models.PgdOptions { Seed = parsed.GetValue(seed), BatchSize = services.GetRequiredService<Models.ModelOptions>().FgsmBatchSize },
-            };
+            // The library's PaperCheck.Run does the same; the CLI runs the questions itself to show each one's progress and summary.
             var clock = Stopwatch.StartNew();
+            var runOptions = options.RunOptions(workPath);
             for (int i = 0; i < designs.Count; i++)
             {
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== {StudyQuestion.For(designs[i].Question)} ({i + 1} of {designs.Count}): study {designs[i].StudyName}"));
-                StudyExecution.Run(context, services, designs[i], data, storePath, workPath, suiteLevels, parsed.GetValue(noProgress), evaluation, part);
+                StudyExecution.Run(context, services, designs[i], data, storePath, runOptions, parsed.GetValue(noProgress));
             }
 
-            if (part is not null)
+            if (options.Shard is { } part)
             {
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"shard {part} done in {clock.Elapsed.TotalMinutes:F1} min: {storePath}. When every shard is done: robustness study merge --store OUT/study.db --from <each shard's study.db>, then the same reproduce command with --out OUT and without --shard writes the reports and findings."));
                 return RobustnessCli.Success;
             }
 
-            var rule = CliOptions.ReadPValues(parsed.GetValue(pValues));
-            var findings = new List<PaperFinding>();
-            var summaries = new List<string>();
-            int models = 0;
-            double seconds = 0;
-            foreach (var design in designs)
+            var result = CliOptions.WithPValues(rule, () => PaperCheck.Publish(options, data, output));
+            foreach (var report in result.Reports)
             {
-                var report = CliOptions.WithPValues(rule, () => StudyReport.Write(storePath, design.Question, Path.Combine(output, $"rq{(int)design.Question}"),
-                    new StudyReportOptions { Study = design.StudyName, PValues = rule }));
                 context.Output.WriteLine($"report: {report.Report}");
-                using var store = SqliteResultStore.OpenReadOnly(storePath);
-                var rows = store.Rows(design.StudyName);
-                models += rows.Count;
-                seconds += rows.Sum(r => r.TotalSeconds);
-                var found = PaperFindings.Compare(report.Table, rows);
-                findings.AddRange(found);
-                summaries.Add(PaperFindings.Summary(design.Question, found));
             }
 
-            foreach (var question in StudyQuestion.All.Select(q => q.Id).Where(q => !questions.Contains(q)))
-            {
-                findings.AddRange(PaperFindings.NotRun(question));
-            }
-
-            var written = FindingsWriter.Write(findings, output, Preface(designs, data, models, seconds / 60, paper));
-            foreach (string line in summaries)
+            foreach (string line in result.Summaries)
             {
                 context.Output.WriteLine(line);
             }
 
-            foreach (string path in written)
+            foreach (string path in result.FindingsFiles)
             {
                 context.Output.WriteLine($"findings: {path}");
             }
@@ -161,25 +136,6 @@ internal static class ReproduceCommand
             return RobustnessCli.Success;
         }));
         return command;
-    }
-
-    /// <summary>The design of one question at the chosen scale, named as <c>study run</c> names it (rqN-scaled, rqN).</summary>
-    private static StudyDesign Design(ResearchQuestion question, bool paper, IReadOnlyList<string>? architectures, int? trainPerClass, int? testPerClass, int? maxEpochs)
-    {
-        if (paper)
-        {
-            var design = StudyDesign.Paper(question);
-            return design with
-            {
-                Architectures = architectures ?? design.Architectures,
-                TrainPerClass = trainPerClass,
-                TestPerClass = testPerClass,
-                MaxEpochs = maxEpochs ?? design.MaxEpochs,
-            };
-        }
-
-        return StudyDesign.Scaled(question, trainPerClass ?? Scaled.TrainPerClass, testPerClass ?? Scaled.TestPerClass, null, maxEpochs ?? Scaled.MaxEpochs, null,
-            architectures ?? [Scaled.Architecture]);
     }
 
     private static void PrintPlan(TextWriter o, IReadOnlyList<StudyDesign> designs, StudyData data, string storePath, IReadOnlyList<double> suiteLevels, bool paper, StudyShard? shard, int threads)
@@ -202,11 +158,6 @@ internal static class ReproduceCommand
 
         o.WriteLine(string.Create(c, $"estimated time: about {StudyDryRun.Duration(total)} (rates measured at 2 CPU threads, training at the epoch cap; benchmarks/README.md; --threads {threads} here)"));
     }
-
-    private static string Preface(IReadOnlyList<StudyDesign> designs, StudyData data, int rows, double trainingMinutes, bool paper) => string.Create(CultureInfo.InvariantCulture,
-        $"Run: `robustness reproduce{(paper ? " --scale paper" : "")}` ({(paper ? "paper scale" : "scaled")}); data: {data.Description}; architectures {string.Join(", ", designs[0].Architectures)}; "
-        + $"{designs[0].Seeds.Count} {(designs[0].Seeds.Count == 1 ? "seed" : "seeds")} ({string.Join(", ", designs[0].Seeds)}); at most {designs[0].MaxEpochs} epochs; research questions {string.Join(", ", designs.Select(d => (int)d.Question))}; "
-        + $"{rows} models, trained in {trainingMinutes:F1} min (the stored runs' own times).");
 
     private static List<ResearchQuestion> ParseQuestions(string text) =>
         [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(t => (ResearchQuestion)int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture)).Distinct().Order()];

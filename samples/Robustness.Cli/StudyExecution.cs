@@ -39,10 +39,7 @@ internal static class StudyExecution
     public static StudyRunSummary Run(CliContext context, IServiceProvider services, StudyDesign design, StudyData data, string storePath, string workPath, IReadOnlyList<double> suiteLevels, bool noProgress = false,
         StudyEvaluation? evaluation = null, StudyShard? shard = null, StudyWorkerOptions? worker = null)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(services);
         evaluation ??= StudyEvaluation.Paper;
-        var runner = services.GetRequiredService<StudyRunner>();
         var options = new StudyRunOptions
         {
             WorkDirectory = workPath,
@@ -53,6 +50,18 @@ internal static class StudyExecution
             TrainingAttack = evaluation.TrainingAttack,
             Shard = shard,
         };
+        return Run(context, services, design, data, storePath, options, noProgress, worker);
+    }
+
+    /// <summary>As the other overload, with the runner's options given (a paper check's, <c>PaperCheckOptions.RunOptions</c>).</summary>
+    public static StudyRunSummary Run(CliContext context, IServiceProvider services, StudyDesign design, StudyData data, string storePath, StudyRunOptions options, bool noProgress = false,
+        StudyWorkerOptions? worker = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var runner = services.GetRequiredService<StudyRunner>();
+        string workPath = options.WorkDirectory;
 
         // Refuse a bad request (an unknown architecture, say) before the store is created or the study recorded.
         runner.Validate(design, data, options);

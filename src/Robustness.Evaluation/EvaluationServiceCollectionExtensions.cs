@@ -40,6 +40,7 @@ public static class EvaluationServiceCollectionExtensions
             sp.GetRequiredService<ITrainingSetFactory>(), sp.GetRequiredService<PerturbationOptions>(), sp.GetRequiredService<IL2LevelSolver>(),
             sp.GetRequiredService<FgsmOptions>(), sp.GetRequiredService<EvaluationOptions>(),
             sp.GetService<ILogger<Runner.StudyRunner>>() ?? NullLogger<Runner.StudyRunner>.Instance));
+        services.TryAddSingleton(sp => new Paper.PaperCheck(sp.GetRequiredService<Runner.StudyRunner>()));
         return services;
     }
 }
