@@ -59,16 +59,37 @@ internal static class StoredRowFormat
 
     /// <summary>Reads a row selected with <see cref="Columns"/> in order.</summary>
     public static StudyRow Read(DbDataReader reader) =>
-        new(
-            reader.GetString(0), reader.GetString(1), (ResearchQuestion)reader.GetInt32(2), reader.GetString(3),
-            reader.GetString(4), reader.GetInt32(5), unchecked((ulong)reader.GetInt64(6)), reader.GetInt32(7),
-            reader.GetDouble(8), reader.GetDouble(9), reader.IsDBNull(10) ? null : reader.GetDouble(10), reader.GetDouble(11),
-            reader.GetDouble(12), reader.GetDouble(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetString(16),
-            reader.GetDouble(17), reader.GetDouble(18), reader.GetDouble(19), FromJson(reader.GetString(20)),
-            FromJson(reader.GetString(21)), FromJson(reader.GetString(22)), reader.GetDouble(23), reader.GetDouble(24),
-            reader.GetDouble(25), reader.GetDouble(26),
-            DateTimeOffset.Parse(reader.GetString(27), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), reader.GetString(28))
+        new()
         {
+            Key = reader.GetString(0),
+            Study = reader.GetString(1),
+            Question = (ResearchQuestion)reader.GetInt32(2),
+            Architecture = reader.GetString(3),
+            PointId = reader.GetString(4),
+            PointIndex = reader.GetInt32(5),
+            Seed = unchecked((ulong)reader.GetInt64(6)),
+            Repetition = reader.GetInt32(7),
+            GaussianLevel = reader.GetDouble(8),
+            FgsmLevel = reader.GetDouble(9),
+            ClassImbalance = reader.IsDBNull(10) ? null : reader.GetDouble(10),
+            LabelDisturbance = reader.GetDouble(11),
+            ReachedClassImbalance = reader.GetDouble(12),
+            ReachedLabelDisturbance = reader.GetDouble(13),
+            TrainingImages = reader.GetInt32(14),
+            Epochs = reader.GetInt32(15),
+            StopReason = reader.GetString(16),
+            FinalLoss = reader.GetDouble(17),
+            TrainingAccuracy = reader.GetDouble(18),
+            CleanAccuracy = reader.GetDouble(19),
+            BenchmarkLevels = FromJson(reader.GetString(20)),
+            GaussianAccuracies = FromJson(reader.GetString(21)),
+            FgsmAccuracies = FromJson(reader.GetString(22)),
+            GaussianMeanAccuracy = reader.GetDouble(23),
+            FgsmMeanAccuracy = reader.GetDouble(24),
+            TrainingSeconds = reader.GetDouble(25),
+            TotalSeconds = reader.GetDouble(26),
+            CompletedUtc = DateTimeOffset.Parse(reader.GetString(27), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            TrainingReportJson = reader.GetString(28),
             Attacks = AttacksFromJson(reader.GetString(29)),
             ClassCount = reader.GetInt32(30),
         };

@@ -5,68 +5,107 @@ namespace Robustness.Evaluation.Results;
 /// <summary>
 /// One finished design run of a study: a model of one architecture trained with one seed on the
 /// training set of one design point, and its scores. The result store holds one row per
-/// <see cref="Key"/>; the analysis reads rows back.
+/// <see cref="Key"/>; the analysis reads rows back. Built by name (every property but the attack columns and the
+/// class count is required), so a row cannot be built with two values swapped (docs/architecture.md, "Result rows").
 /// </summary>
-/// <param name="Key">The run's key, <c>study/architecture/point-id/s{seed}</c> (<see cref="DesignRun.Key"/>).</param>
-/// <param name="Study">The study's name (e.g. <c>rq2</c> or a user's name for a scaled run).</param>
-/// <param name="Question">The research question.</param>
-/// <param name="Architecture">The architecture's name (<c>lenet5</c>, <c>alexnet8</c>, ...).</param>
-/// <param name="PointId">The design point's stable id (e.g. <c>rq2-f4</c>).</param>
-/// <param name="PointIndex">The design point's position in its design.</param>
-/// <param name="Seed">The run's seed.</param>
-/// <param name="Repetition">The repetition number (0 for the first seed).</param>
-/// <param name="GaussianLevel">The training set's Gaussian l2 level (0 = none).</param>
-/// <param name="FgsmLevel">The training set's FGSM l2 level (0 = none).</param>
-/// <param name="ClassImbalance">The class-imbalance degree asked for, or null when the set was kept as it is.</param>
-/// <param name="LabelDisturbance">The label-disturbance rate asked for (0 = none).</param>
-/// <param name="ReachedClassImbalance">The training set's class-imbalance degree as built.</param>
-/// <param name="ReachedLabelDisturbance">The training set's label-disturbance rate as built.</param>
-/// <param name="TrainingImages">Images in the training set.</param>
-/// <param name="Epochs">Epochs trained.</param>
-/// <param name="StopReason">Why training stopped (converged or the epoch cap).</param>
-/// <param name="FinalLoss">The last epoch's mean training loss.</param>
-/// <param name="TrainingAccuracy">Accuracy on the training set (model fitting).</param>
-/// <param name="CleanAccuracy">Accuracy on the clean test suite (MNIST-Test).</param>
-/// <param name="BenchmarkLevels">The l2 levels of the Gaussian and FGSM test suites.</param>
-/// <param name="GaussianAccuracies">Accuracy on the Gaussian suite (MNIST-C) per level, in <paramref name="BenchmarkLevels"/> order.</param>
-/// <param name="FgsmAccuracies">Accuracy on the FGSM suite (MNIST-A) per level, in <paramref name="BenchmarkLevels"/> order.</param>
-/// <param name="GaussianMeanAccuracy">Mean of <paramref name="GaussianAccuracies"/> (the paper's MNIST-C accuracy).</param>
-/// <param name="FgsmMeanAccuracy">Mean of <paramref name="FgsmAccuracies"/> (the paper's MNIST-A accuracy).</param>
-/// <param name="TrainingSeconds">Wall time of the training.</param>
-/// <param name="TotalSeconds">Wall time of the whole run (set building, training, scoring).</param>
-/// <param name="CompletedUtc">When the run finished.</param>
-/// <param name="TrainingReportJson">The full training report (per-epoch history) as JSON.</param>
-public sealed record StudyRow(
-    string Key,
-    string Study,
-    ResearchQuestion Question,
-    string Architecture,
-    string PointId,
-    int PointIndex,
-    ulong Seed,
-    int Repetition,
-    double GaussianLevel,
-    double FgsmLevel,
-    double? ClassImbalance,
-    double LabelDisturbance,
-    double ReachedClassImbalance,
-    double ReachedLabelDisturbance,
-    int TrainingImages,
-    int Epochs,
-    string StopReason,
-    double FinalLoss,
-    double TrainingAccuracy,
-    double CleanAccuracy,
-    IReadOnlyList<double> BenchmarkLevels,
-    IReadOnlyList<double> GaussianAccuracies,
-    IReadOnlyList<double> FgsmAccuracies,
-    double GaussianMeanAccuracy,
-    double FgsmMeanAccuracy,
-    double TrainingSeconds,
-    double TotalSeconds,
-    DateTimeOffset CompletedUtc,
-    string TrainingReportJson)
+public sealed record StudyRow
 {
+    // The run: which study, question, architecture, design point and seed.
+
+    /// <summary>The run's key, <c>study/architecture/point-id/s{seed}</c> (<see cref="DesignRun.Key"/>).</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The study's name (e.g. <c>rq2</c> or a user's name for a scaled run).</summary>
+    public required string Study { get; init; }
+
+    /// <summary>The research question.</summary>
+    public required ResearchQuestion Question { get; init; }
+
+    /// <summary>The architecture's name (<c>lenet5</c>, <c>alexnet8</c>, ...).</summary>
+    public required string Architecture { get; init; }
+
+    /// <summary>The design point's stable id (e.g. <c>rq2-f4</c>).</summary>
+    public required string PointId { get; init; }
+
+    /// <summary>The design point's position in its design.</summary>
+    public required int PointIndex { get; init; }
+
+    /// <summary>The run's seed.</summary>
+    public required ulong Seed { get; init; }
+
+    /// <summary>The repetition number (0 for the first seed).</summary>
+    public required int Repetition { get; init; }
+
+    // Its training set: the factor levels asked for and reached.
+
+    /// <summary>The training set's Gaussian l2 level (0 = none).</summary>
+    public required double GaussianLevel { get; init; }
+
+    /// <summary>The training set's FGSM l2 level (0 = none).</summary>
+    public required double FgsmLevel { get; init; }
+
+    /// <summary>The class-imbalance degree asked for, or null when the set was kept as it is.</summary>
+    public required double? ClassImbalance { get; init; }
+
+    /// <summary>The label-disturbance rate asked for (0 = none).</summary>
+    public required double LabelDisturbance { get; init; }
+
+    /// <summary>The training set's class-imbalance degree as built.</summary>
+    public required double ReachedClassImbalance { get; init; }
+
+    /// <summary>The training set's label-disturbance rate as built.</summary>
+    public required double ReachedLabelDisturbance { get; init; }
+
+    /// <summary>Images in the training set.</summary>
+    public required int TrainingImages { get; init; }
+
+    // The fit.
+
+    /// <summary>Epochs trained.</summary>
+    public required int Epochs { get; init; }
+
+    /// <summary>Why training stopped (converged or the epoch cap).</summary>
+    public required string StopReason { get; init; }
+
+    /// <summary>The last epoch's mean training loss.</summary>
+    public required double FinalLoss { get; init; }
+
+    /// <summary>Accuracy on the training set (model fitting).</summary>
+    public required double TrainingAccuracy { get; init; }
+
+    // The scores: MNIST-Test, and MNIST-C and MNIST-A per level.
+
+    /// <summary>Accuracy on the clean test suite (MNIST-Test).</summary>
+    public required double CleanAccuracy { get; init; }
+
+    /// <summary>The l2 levels of the Gaussian and FGSM test suites.</summary>
+    public required IReadOnlyList<double> BenchmarkLevels { get; init; }
+
+    /// <summary>Accuracy on the Gaussian suite (MNIST-C) per level, in <see cref="BenchmarkLevels"/> order.</summary>
+    public required IReadOnlyList<double> GaussianAccuracies { get; init; }
+
+    /// <summary>Accuracy on the FGSM suite (MNIST-A) per level, in <see cref="BenchmarkLevels"/> order.</summary>
+    public required IReadOnlyList<double> FgsmAccuracies { get; init; }
+
+    /// <summary>Mean of <see cref="GaussianAccuracies"/> (the paper's MNIST-C accuracy).</summary>
+    public required double GaussianMeanAccuracy { get; init; }
+
+    /// <summary>Mean of <see cref="FgsmAccuracies"/> (the paper's MNIST-A accuracy).</summary>
+    public required double FgsmMeanAccuracy { get; init; }
+
+    // Times and the training report.
+
+    /// <summary>Wall time of the training.</summary>
+    public required double TrainingSeconds { get; init; }
+
+    /// <summary>Wall time of the whole run (set building, training, scoring).</summary>
+    public required double TotalSeconds { get; init; }
+
+    /// <summary>When the run finished.</summary>
+    public required DateTimeOffset CompletedUtc { get; init; }
+
+    /// <summary>The full training report (per-epoch history) as JSON.</summary>
+    public required string TrainingReportJson { get; init; }
     /// <summary>
     /// The attack columns the study evaluated with (<c>study run --attacks</c>), in the order asked for; empty when
     /// none were asked for. When any are, the paper's MNIST-A column is listed too (as <c>fgsm-transfer</c>, or
@@ -124,13 +163,37 @@ public sealed record StudyRow(
         ArgumentNullException.ThrowIfNull(fgsm);
         ArgumentNullException.ThrowIfNull(attacks);
         var p = run.Point;
-        return new StudyRow(
-            run.Key, run.Study, p.Question, run.Architecture, p.Id, p.Index, run.Seed, run.Repetition,
-            p.GaussianLevel, p.FgsmLevel, p.ClassImbalance, p.LabelDisturbance, set.ClassImbalance, set.LabelDisturbance, trainingImages,
-            training.Epochs, training.StopReason.ToString(), training.FinalLoss, training.TrainingAccuracy, clean.Accuracy,
-            [.. gaussian.Levels.Select(l => l.Level)], [.. gaussian.Levels.Select(l => l.Accuracy)], [.. fgsm.Levels.Select(l => l.Accuracy)],
-            gaussian.MeanAccuracy, fgsm.MeanAccuracy, training.Duration.TotalSeconds, totalSeconds, completedUtc, trainingReportJson)
+        return new StudyRow
         {
+            Key = run.Key,
+            Study = run.Study,
+            Question = p.Question,
+            Architecture = run.Architecture,
+            PointId = p.Id,
+            PointIndex = p.Index,
+            Seed = run.Seed,
+            Repetition = run.Repetition,
+            GaussianLevel = p.GaussianLevel,
+            FgsmLevel = p.FgsmLevel,
+            ClassImbalance = p.ClassImbalance,
+            LabelDisturbance = p.LabelDisturbance,
+            ReachedClassImbalance = set.ClassImbalance,
+            ReachedLabelDisturbance = set.LabelDisturbance,
+            TrainingImages = trainingImages,
+            Epochs = training.Epochs,
+            StopReason = training.StopReason.ToString(),
+            FinalLoss = training.FinalLoss,
+            TrainingAccuracy = training.TrainingAccuracy,
+            CleanAccuracy = clean.Accuracy,
+            BenchmarkLevels = [.. gaussian.Levels.Select(l => l.Level)],
+            GaussianAccuracies = [.. gaussian.Levels.Select(l => l.Accuracy)],
+            FgsmAccuracies = [.. fgsm.Levels.Select(l => l.Accuracy)],
+            GaussianMeanAccuracy = gaussian.MeanAccuracy,
+            FgsmMeanAccuracy = fgsm.MeanAccuracy,
+            TrainingSeconds = training.Duration.TotalSeconds,
+            TotalSeconds = totalSeconds,
+            CompletedUtc = completedUtc,
+            TrainingReportJson = trainingReportJson,
             Attacks = attacks,
             ClassCount = classCount,
         };

@@ -25,14 +25,38 @@ internal static class AnalysisRows
         double reachedClassImbalance = 0)
     {
         string key = string.Create(CultureInfo.InvariantCulture, $"{study}/{architecture}/{pointId}/s{seed}");
-        return new StudyRow(
-            key, study, question, architecture, pointId, pointIndex, seed, 0,
-            gaussianLevel, fgsmLevel, classImbalance, labelDisturbance, classImbalance ?? reachedClassImbalance, labelDisturbance,
-            TrainingImages: 1000, Epochs: 3, StopReason: "MaxEpochs", FinalLoss: 0.1,
-            TrainingAccuracy: training, CleanAccuracy: clean,
-            BenchmarkLevels: [1.0, 2.0], GaussianAccuracies: [gaussianMean, gaussianMean], FgsmAccuracies: [fgsmMean, fgsmMean],
-            GaussianMeanAccuracy: gaussianMean, FgsmMeanAccuracy: fgsmMean,
-            TrainingSeconds: 1, TotalSeconds: 2, CompletedUtc: new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), TrainingReportJson: "{}");
+        return new StudyRow
+        {
+            Key = key,
+            Study = study,
+            Question = question,
+            Architecture = architecture,
+            PointId = pointId,
+            PointIndex = pointIndex,
+            Seed = seed,
+            Repetition = 0,
+            GaussianLevel = gaussianLevel,
+            FgsmLevel = fgsmLevel,
+            ClassImbalance = classImbalance,
+            LabelDisturbance = labelDisturbance,
+            ReachedClassImbalance = classImbalance ?? reachedClassImbalance,
+            ReachedLabelDisturbance = labelDisturbance,
+            TrainingImages = 1000,
+            Epochs = 3,
+            StopReason = "MaxEpochs",
+            FinalLoss = 0.1,
+            TrainingAccuracy = training,
+            CleanAccuracy = clean,
+            BenchmarkLevels = [1.0, 2.0],
+            GaussianAccuracies = [gaussianMean, gaussianMean],
+            FgsmAccuracies = [fgsmMean, fgsmMean],
+            GaussianMeanAccuracy = gaussianMean,
+            FgsmMeanAccuracy = fgsmMean,
+            TrainingSeconds = 1,
+            TotalSeconds = 2,
+            CompletedUtc = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            TrainingReportJson = "{}",
+        };
     }
 
     /// <summary>
