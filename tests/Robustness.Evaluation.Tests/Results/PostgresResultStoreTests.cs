@@ -11,39 +11,13 @@ namespace Robustness.Evaluation.Tests.Results;
 [NonParallelizable]
 public sealed class PostgresResultStoreTests
 {
-    private static StudyRow Row(string key, int index, ulong seed, double? ci = null) => new()
-    {
-        Key = key,
-        Study = key.Split('/')[0],
-        Question = ResearchQuestion.Rq2,
-        Architecture = "lenet5",
-        PointId = "rq2-f" + index,
-        PointIndex = index,
-        Seed = seed,
-        Repetition = 0,
-        GaussianLevel = 0,
-        FgsmLevel = 2.5,
-        ClassImbalance = ci,
-        LabelDisturbance = 0.1,
-        ReachedClassImbalance = 0.25,
-        ReachedLabelDisturbance = 0.0999,
-        TrainingImages = 1234,
-        Epochs = 5,
-        StopReason = "MaxEpochs",
-        FinalLoss = 0.123456789012345,
-        TrainingAccuracy = 0.98765,
-        CleanAccuracy = 0.9,
-        BenchmarkLevels = [0.5, 1, 1.5],
-        GaussianAccuracies = [0.9, 0.8, 0.1 + 0.2],
-        FgsmAccuracies = [0.5, 0.25, 1.0 / 3],
-        GaussianMeanAccuracy = 0.6,
-        FgsmMeanAccuracy = 0.4,
-        TrainingSeconds = 12.5,
-        TotalSeconds = 15.25,
-        CompletedUtc = new DateTimeOffset(2026, 11, 28, 12, 0, 0, 123, TimeSpan.Zero),
-        TrainingReportJson = "{\"epochs\":5,\"text\":\"a, \\\"quoted\\\"\\nline\"}",
-        Attacks = [new AttackScore("pgd", true, [0.4, 0.3, 0.2], 0.3, 1.25)],
-    };
+    private static StudyRow Row(string key, int index, ulong seed, double? ci = null) =>
+        RoundTripRows.Row(key.Split('/')[0], "rq2-f" + index, index, seed, ci) with
+        {
+            Key = key,
+            FgsmAccuracies = [0.5, 0.25, 1.0 / 3],
+            Attacks = [new AttackScore("pgd", true, [0.4, 0.3, 0.2], 0.3, 1.25)],
+        };
 
     private static StoredStudy Study(string name, string design = "{\"d\":1}") => new(name, 2, design, 40, "{\"data\":1}", new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
 

@@ -2,43 +2,13 @@ using System.Text.Json;
 using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
 using Robustness.Tests.Shared;
+using Robustness.Evaluation.Tests.Results;
 
 namespace Robustness.Evaluation.Tests.Runner;
 
 public sealed class SqliteResultStoreTests
 {
-    private static StudyRow Row(string point, int index, ulong seed, double? ci = null, double fgsm = 0.5) => new()
-    {
-        Key = $"st/lenet5/{point}/s{seed}",
-        Study = "st",
-        Question = ResearchQuestion.Rq2,
-        Architecture = "lenet5",
-        PointId = point,
-        PointIndex = index,
-        Seed = seed,
-        Repetition = 0,
-        GaussianLevel = 0,
-        FgsmLevel = 2.5,
-        ClassImbalance = ci,
-        LabelDisturbance = 0.1,
-        ReachedClassImbalance = 0.25,
-        ReachedLabelDisturbance = 0.0999,
-        TrainingImages = 1234,
-        Epochs = 5,
-        StopReason = "MaxEpochs",
-        FinalLoss = 0.123456789012345,
-        TrainingAccuracy = 0.98765,
-        CleanAccuracy = 0.9,
-        BenchmarkLevels = [0.5, 1, 1.5],
-        GaussianAccuracies = [0.9, 0.8, 0.1 + 0.2],
-        FgsmAccuracies = [fgsm, 0.25, 1.0 / 3],
-        GaussianMeanAccuracy = 0.6,
-        FgsmMeanAccuracy = 0.4,
-        TrainingSeconds = 12.5,
-        TotalSeconds = 15.25,
-        CompletedUtc = new DateTimeOffset(2026, 11, 28, 12, 0, 0, 123, TimeSpan.Zero),
-        TrainingReportJson = "{\"epochs\":5,\"text\":\"a, \\\"quoted\\\"\\nline\"}",
-    };
+    private static StudyRow Row(string point, int index, ulong seed, double? ci = null, double fgsm = 0.5) => RoundTripRows.Row("st", point, index, seed, ci, fgsm);
 
     [Test]
     public void Add_ThenRows_RoundTripsEveryField_AcrossReopen()
