@@ -75,6 +75,11 @@ public sealed class NotebookTests
                 string code = string.Join('\n', cells.SelectMany(c => c.GetProperty("source").EnumerateArray()).Select(l => l.GetString()));
                 Assert.That(code, Does.Not.Contain("ScottPlot").And.Contain("StudyReport.Write("), "the report and its figures come from the library alone");
                 Assert.That(all, Does.Contain("report.md"), "the report's path is printed");
+                foreach (string attack in new[] { "fgsm", "pgd", "minimal" })
+                {
+                    Assert.That(all, Does.Match(attack + @" +l2 1\.5: accuracy [0-9.]+ ?%"), "the three attacks on the wrapped network print their accuracies");
+                }
+
                 Assert.That(all, Does.Contain("loaded the compatible copy").Or.Contain("provides GLIBCXX_3.4.32").Or.Contain("already patched").Or.Contain("not Linux"),
                     "the first cell reports what the runtime loader did");
             }
