@@ -1,7 +1,5 @@
-using System.Globalization;
 using MathNet.Numerics.Statistics;
 using Robustness.Evaluation.Analysis;
-using Robustness.Evaluation.Designs;
 using Robustness.Evaluation.Results;
 using Robustness.Randomness;
 using Robustness.Statistics;

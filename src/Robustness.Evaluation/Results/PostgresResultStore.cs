@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
-using Robustness.Evaluation.Designs;
 
 namespace Robustness.Evaluation.Results;
 

@@ -1,16 +1,11 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Robustness.IO;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Robustness.Data;
-using Robustness.Evaluation.Benchmarks;
 using Robustness.Evaluation.Designs;
-using Robustness.Evaluation.Results;
 using Robustness.Evaluation.Training;
 using Robustness.Models;
-using Robustness.Randomness;
 using Robustness.Perturbations;
 
 namespace Robustness.Evaluation.Runner;

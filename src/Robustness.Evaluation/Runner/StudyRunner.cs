@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Robustness.IO;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Robustness.Data;
 using Robustness.Evaluation.Benchmarks;
 using Robustness.Evaluation.Designs;
